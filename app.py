@@ -1,0 +1,80 @@
+"""The frame of the PSM Asse 5 monitor: mode, navigation, language, shared filters, footer."""
+from __future__ import annotations
+
+import streamlit as st
+
+from monitor import data, ui
+from monitor.i18n import LANGUAGES
+from monitor.settings import load_settings
+
+st.set_page_config(page_title="PSM Asse 5 · Monitor", page_icon=":material/monitoring:", layout="wide")
+settings = load_settings()
+
+
+def ensure_warehouse() -> None:
+    """Build the warehouse on first start (internal mode); in public mode say what is missing."""
+    if settings.served_warehouse.exists():
+        return
+    if settings.is_public:
+        st.error("Copia pubblicata del warehouse assente: eseguire `python -m etl publish`. "
+                 "/ Published warehouse copy missing: run `python -m etl publish`.")
+        st.stop()
+    from etl.build import build
+
+    with st.status("Primo avvio: costruzione del warehouse dai dati inclusi… / First start: building the warehouse…",
+                   expanded=True) as status:
+        build(settings, progress=lambda step, total, message: status.write(f"{step}/{total} · {message}"))
+        status.update(label="Warehouse pronto / Warehouse ready", state="complete", expanded=False)
+
+
+ensure_warehouse()
+
+ui.url_param("lang", ui.choice(LANGUAGES), default=settings.default_language)
+with st.sidebar:
+    st.segmented_control("Lingua / Language", options=list(LANGUAGES), format_func=LANGUAGES.get,
+                         key="lang", required=True)
+L = ui.L
+
+pages = [
+    st.Page("pages/quadro_generale.py", title=L("Quadro generale", "Overview"), icon=":material/dashboard:",
+            url_path="quadro-generale", default=True),
+    st.Page("pages/divari_genere.py", title=L("Divari di genere", "Gender gaps"), icon=":material/balance:", url_path="divari-genere"),
+    st.Page("pages/servizi_territorio.py", title=L("Servizi sul territorio", "Local services"), icon=":material/map:",
+            url_path="servizi"),
+    st.Page("pages/avanzamento_azioni.py", title=L("Avanzamento azioni", "Action progress"), icon=":material/task_alt:",
+            url_path="azioni"),
+    st.Page("pages/profilo_territoriale.py", title=L("Profilo territoriale", "Area profile"), icon=":material/location_on:",
+            url_path="profilo"),
+    st.Page("pages/dati_fonti.py", title=L("Dati e fonti", "Data and sources"), icon=":material/menu_book:", url_path="dati-fonti"),
+]
+navigation = {L("Monitor Asse 5", "Axis 5 monitor"): pages}
+if not settings.is_public:
+    navigation[L("Uffici", "Officials")] = [
+        st.Page("pages/carica_dati.py", title=L("Carica dati", "Upload data"), icon=":material/upload_file:", url_path="carica"),
+        st.Page("pages/storico_ripristino.py", title=L("Storico e ripristino", "History and undo"), icon=":material/history:",
+                url_path="storico"),
+    ]
+page = st.navigation(navigation)
+
+zones = data.get("zones")
+ui.url_param("zona", ui.choice(zones["zone_id"]))
+with st.sidebar:
+    st.selectbox(L("Zona omogenea", "Homogeneous zone"), options=list(zones["zone_id"]), index=None,
+                 format_func=lambda z: f"{z} · {zones.set_index('zone_id').at[z, 'name']}",
+                 placeholder=L("Tutta la Città metropolitana", "Whole Metropolitan City"),
+                 key="zona")
+
+try:
+    page.run()
+finally:
+    ui.write_url(defaults={"lang": settings.default_language})
+
+info = data.get("build_info")
+st.divider()
+st.caption(L(
+    "Monitor del Piano Strategico Metropolitano, Asse 5 · Città metropolitana di Torino. "
+    "Fonti e licenze in «Dati e fonti» (Istat CC BY 4.0, Inps, Ministero della Salute IODL 2.0, OpenStreetMap ODbL, "
+    f"MEF, Regione Piemonte). Dati aggiornati al {ui.loaded_on(info.get('built_at'))}.",
+    "Monitor of the Metropolitan Strategic Plan, Axis 5 · Metropolitan City of Turin. "
+    "Sources and licences under «Data and sources» (Istat CC BY 4.0, Inps, Ministry of Health IODL 2.0, "
+    f"OpenStreetMap ODbL, MEF, Regione Piemonte). Data as of {ui.loaded_on(info.get('built_at'))}."))

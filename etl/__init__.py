@@ -1,0 +1,1 @@
+"""ETL of the PSM Asse 5 monitor: reference data, source connectors, uploads, warehouse build."""

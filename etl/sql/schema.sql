@@ -1,0 +1,144 @@
+-- Warehouse tables. Grain sentences are in README.md; checks are in etl/sql/checks/.
+
+create table source (
+    source_code varchar primary key,
+    producer varchar not null,
+    distributor varchar,
+    title_it varchar not null,
+    title_en varchar not null,
+    url varchar,
+    licence varchar not null,
+    citation varchar not null
+);
+
+create table load (
+    load_id varchar primary key,
+    kind varchar not null check (kind in ('bundled', 'etl', 'upload', 'revert')),
+    source_code varchar,
+    created_at timestamp not null,
+    created_by varchar not null,
+    file_name varchar,
+    file_sha256 varchar,
+    rows integer not null,
+    status varchar not null check (status in ('active', 'superseded', 'reverted')),
+    note varchar
+);
+
+create table zone (
+    zone_id integer primary key,
+    name varchar not null,
+    comuni integer not null,
+    population integer,
+    population_year integer,
+    area_km2 double,
+    list_status varchar not null check (list_status in ('provisional', 'official')),
+    load_id varchar not null,
+    outline_geojson varchar
+);
+
+create table municipality (
+    istat_code varchar primary key check (length(istat_code) = 6),
+    name varchar not null,
+    zone_id integer not null,
+    zone_confidence varchar,
+    zone_basis varchar,
+    cadastral_code varchar,
+    population integer,
+    population_year integer,
+    area_km2 double not null,
+    centroid_lon double not null,
+    centroid_lat double not null,
+    geometry_geojson varchar not null,
+    load_id varchar not null
+);
+
+create table population_age (
+    istat_code varchar not null,
+    year integer not null,
+    sex varchar not null check (sex in ('F', 'M', 'T')),
+    age integer not null,
+    persons integer not null,
+    primary key (istat_code, year, sex, age)
+);
+
+create table indicator (
+    code varchar primary key,
+    name_it varchar not null,
+    name_en varchar not null,
+    unit varchar not null,
+    decimals integer not null,
+    polarity varchar not null check (polarity in ('higher_better', 'higher_worse', 'neutral', 'zero_best')),
+    strategy_code varchar not null,
+    source_code varchar not null,
+    aggregation varchar not null check (aggregation in ('sum', 'ratio', 'gap', 'none')),
+    scale double not null,
+    gap_of varchar,
+    by_sex boolean not null,
+    comune_kind varchar not null check (comune_kind in ('value', 'flag')),
+    headline_order integer,
+    fill_it varchar not null,
+    fill_en varchar not null
+);
+
+create table observation (
+    indicator_code varchar not null,
+    level varchar not null check (level in ('comune', 'zona', 'cm')),
+    territory_code varchar not null,
+    period integer not null,
+    sex varchar not null check (sex in ('F', 'M', 'T')),
+    value double,
+    numerator double,
+    denominator double,
+    derived boolean not null,
+    source_code varchar not null,
+    load_id varchar not null,
+    note varchar
+);
+
+create table strategy (
+    code varchar primary key,
+    axis_code varchar not null,
+    title_it varchar not null,
+    title_en varchar not null,
+    description_it varchar not null,
+    actors_it varchar not null,
+    projects_it varchar[] not null
+);
+
+create table action (
+    code varchar primary key,
+    strategy_code varchar not null,
+    short_title_it varchar not null,
+    short_title_en varchar not null,
+    text_it varchar not null
+);
+
+create table action_progress (
+    action_code varchar not null,
+    zone_id integer,              -- null: the whole Città metropolitana
+    as_of date not null,
+    status varchar not null,
+    percent double,
+    funds_allocated double,
+    funds_spent double,
+    note varchar,
+    load_id varchar not null
+);
+
+create table indicator_target (
+    indicator_code varchar not null,
+    level varchar not null,
+    territory_code varchar not null,
+    sex varchar not null,
+    baseline_period integer,
+    baseline_value double,
+    target_period integer,
+    target_value double,
+    note varchar,
+    load_id varchar not null
+);
+
+create table build_info (
+    key varchar primary key,
+    value varchar not null
+);

@@ -1,0 +1,19 @@
+"""Cached access for pages: every query result is cached per warehouse version, so a rebuild shows up at once."""
+from __future__ import annotations
+
+import streamlit as st
+
+from monitor import queries, warehouse
+from monitor.settings import load_settings
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached(name: str, db: str, db_version: str, args: tuple):
+    # db_version is part of the cache key only: a swapped warehouse gets new entries.
+    return getattr(queries, name)(db, *args)
+
+
+def get(name: str, *args):
+    """Result of monitor.queries.<name>(served warehouse, *args), cached by warehouse version."""
+    db = load_settings().served_warehouse
+    return _cached(name, str(db), warehouse.version(db), tuple(args))

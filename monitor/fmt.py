@@ -1,0 +1,71 @@
+"""Number formatting in Italian (default) or English through babel; missing values say so."""
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_currency, format_decimal
+
+LOCALES = {"it": "it_IT", "en": "en_GB"}
+MISSING = {"it": "n.d.", "en": "n/a"}
+UNIT_SUFFIX = {
+    "pct": {"it": "%", "en": "%"},
+    "pp": {"it": " p.p.", "en": " pp"},
+    "per10k": {"it": "", "en": ""},
+    "per100": {"it": "", "en": ""},
+    "index": {"it": "", "en": ""},
+    "count": {"it": "", "en": ""},
+    "persons": {"it": "", "en": ""},
+}
+UNIT_LABEL = {
+    "pct": {"it": "%", "en": "%"},
+    "pp": {"it": "punti percentuali", "en": "percentage points"},
+    "eur": {"it": "euro", "en": "euro"},
+    "per10k": {"it": "ogni 10.000 abitanti", "en": "per 10,000 inhabitants"},
+    "per100": {"it": "ogni 100 bambini 0–2 anni", "en": "per 100 children aged 0–2"},
+    "index": {"it": "indice", "en": "index"},
+    "count": {"it": "numero", "en": "number"},
+    "persons": {"it": "abitanti", "en": "inhabitants"},
+}
+
+
+def is_missing(value) -> bool:
+    """True for None, NaN and pandas NA."""
+    try:
+        return value is None or (isinstance(value, float) and math.isnan(value)) or bool(value != value)
+    except (TypeError, ValueError):
+        return True
+
+
+def number(value, decimals: int = 0, lang: str = "it") -> str:
+    """1234.5 → '1.234,5' (it) or '1,234.5' (en); missing → 'n.d.'."""
+    if is_missing(value):
+        return MISSING[lang]
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def value(value, unit: str, decimals: int, lang: str = "it", signed: bool = False) -> str:
+    """A figure with its unit: 42,6% · -14,5 p.p. · -9.151,19 € · 147,9."""
+    if is_missing(value):
+        return MISSING[lang]
+    if unit == "eur":
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + " ¤" if lang == "it" else \
+                  "¤#,##0" + ("." + "0" * decimals if decimals else "")
+        text = format_currency(value, "EUR", format=pattern, locale=LOCALES[lang], currency_digits=False)
+    else:
+        text = number(value, decimals, lang) + UNIT_SUFFIX.get(unit, {}).get(lang, "")
+    if signed and not is_missing(value) and value > 0:
+        text = "+" + text
+    return text
+
+
+def flag(value, lang: str = "it") -> str:
+    """A comune-level yes/no indicator (100 = yes, 0 = no)."""
+    if is_missing(value):
+        return MISSING[lang]
+    return {"it": ("Sì", "No"), "en": ("Yes", "No")}[lang][0 if value > 0 else 1]
+
+
+def unit_label(unit: str, lang: str = "it") -> str:
+    """Words for a unit, for axis titles and tables."""
+    return UNIT_LABEL.get(unit, {}).get(lang, unit)

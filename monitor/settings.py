@@ -1,0 +1,64 @@
+"""Project settings from config.toml, each overridable by a PSM_* environment variable."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# setting name -> (config section, key, environment variable)
+_KEYS = {
+    "warehouse": ("paths", "warehouse", "PSM_WAREHOUSE"),
+    "data_dir": ("paths", "data_dir", "PSM_DATA_DIR"),
+    "public_warehouse": ("paths", "public_warehouse", "PSM_PUBLIC_WAREHOUSE"),
+    "mode": ("app", "mode", "PSM_MODE"),
+    "default_language": ("app", "default_language", "PSM_LANGUAGE"),
+}
+MODES = ("internal", "public")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings: absolute paths and the app mode."""
+
+    warehouse: Path
+    data_dir: Path
+    public_warehouse: Path
+    mode: str
+    default_language: str
+    build: dict
+
+    @property
+    def is_public(self) -> bool:
+        return self.mode == "public"
+
+    @property
+    def served_warehouse(self) -> Path:
+        """The file the app reads: the published copy in public mode, the live one otherwise."""
+        return self.public_warehouse if self.is_public else self.warehouse
+
+
+def _resolve(path: str) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else PROJECT_ROOT / p
+
+
+def load_settings() -> Settings:
+    """Read config.toml (or $PSM_CONFIG) and apply environment overrides."""
+    config_path = Path(os.environ.get("PSM_CONFIG", PROJECT_ROOT / "config.toml"))
+    config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    values = {}
+    for name, (section, key, env) in _KEYS.items():
+        values[name] = os.environ.get(env) or config.get(section, {}).get(key)
+    if values["mode"] not in MODES:
+        raise ValueError(f"PSM_MODE / app.mode must be one of {MODES}, not {values['mode']!r}")
+    return Settings(
+        warehouse=_resolve(values["warehouse"]),
+        data_dir=_resolve(values["data_dir"]),
+        public_warehouse=_resolve(values["public_warehouse"]),
+        mode=values["mode"],
+        default_language=values["default_language"] or "it",
+        build=config.get("build", {}),
+    )

@@ -1,0 +1,86 @@
+"""Real-browser fixtures: a Streamlit server on a free port and Debian's headless Chromium via Playwright."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_streamlit(env: dict, port: int) -> subprocess.Popen:
+    """Start `streamlit run app.py` on 127.0.0.1:port and wait until it answers its health check."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).ok:
+                return proc
+        except requests.RequestException:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("Streamlit did not start")
+
+
+@pytest.fixture(scope="session")
+def server(built_dir):
+    """Base URL of a Streamlit server reading the fixture warehouse."""
+    env = {**os.environ, "PSM_WAREHOUSE": str(built_dir / "warehouse.duckdb"),
+           "PSM_DATA_DIR": str(built_dir / "data")}
+    env.pop("PSM_MODE", None)
+    port = free_port()
+    proc = start_streamlit(env, port)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium; the tests fail (not skip) in CI when it is missing."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium missing in CI: .ci/run must install it")
+        pytest.skip("Debian chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page at desktop width."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def wait_for_app(pg, text: str | None = None, timeout: int = 30000) -> None:
+    """Wait for Streamlit to finish the run (and, if given, for a text to appear)."""
+    pg.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout)
+    if text:
+        pg.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
