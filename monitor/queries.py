@@ -22,3 +22,12 @@ def build_info(db: Path) -> dict[str, str]:
 def zones(db: Path) -> pd.DataFrame:
     """The 11 zone omogenee with comuni, population and the status of the zone list."""
     return query(db, "zones")
+
+
+# Every query a page runs, with example arguments, for the benchmarks (bench/) and the query tests.
+# A new page query is added here too.
+PAGE_QUERIES: dict[str, tuple] = {
+    "headline": (),
+    "build_info": (),
+    "zones": (),
+}
