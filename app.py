@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import data, ui
+from monitor import data, sockets, ui
 from monitor.i18n import LANGUAGES
 from monitor.settings import load_settings
 
 st.set_page_config(page_title="PSM Asse 5 · Monitor", page_icon=":material/monitoring:", layout="wide")
+sockets.disable_nagle()  # once per server process: small websocket messages are not held for delayed ACKs
 settings = load_settings()
 
 
