@@ -1,6 +1,8 @@
 """The frame of the PSM Asse 5 monitor: mode, navigation, language, shared filters, footer."""
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from monitor import data, sockets, ui
@@ -55,6 +57,8 @@ if not settings.is_public:
         st.Page("pages/storico_ripristino.py", title=L("Storico e ripristino", "History and undo"), icon=":material/history:",
                 url_path="storico"),
     ]
+if os.environ.get("PSM_BENCH_BARE") == "1":  # benchmarks only: the frame around an empty page (bench/)
+    navigation["Bench"] = [st.Page("bench/bare_page.py", title="Bench", url_path="bench-bare")]
 page = st.navigation(navigation)
 
 zones = data.get("zones")
