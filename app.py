@@ -62,10 +62,11 @@ if os.environ.get("PSM_BENCH_BARE") == "1":  # benchmarks only: the frame around
 page = st.navigation(navigation)
 
 zones = data.get("zones")
+zone_names = dict(zip(zones["zone_id"], zones["name"]))
 ui.url_param("zona", ui.choice(zones["zone_id"]))
 with st.sidebar:
     st.selectbox(L("Zona omogenea", "Homogeneous zone"), options=list(zones["zone_id"]), index=None,
-                 format_func=lambda z: f"{z} · {zones.set_index('zone_id').at[z, 'name']}",
+                 format_func=lambda z: f"{z} · {zone_names[z]}",
                  placeholder=L("Tutta la Città metropolitana", "Whole Metropolitan City"),
                  key="zona")
 
