@@ -83,6 +83,12 @@ def drive(coroutine, proc: subprocess.Popen):
         raise RuntimeError(f"connection to Streamlit lost ({exc}); the server {state}") from exc
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used, all its threads (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_bytes(pid: int) -> int:
     """Resident memory of a process (Linux /proc)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
