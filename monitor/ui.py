@@ -81,3 +81,34 @@ def choice(options) -> callable:
     """A parser accepting only the given options (compared as text)."""
     by_text = {str(o): o for o in options}
     return lambda raw: by_text.get(str(raw))
+
+
+def url_select(label: str, options: list, key: str, default=None, format_func=str, container=st) -> object:
+    """A selectbox whose value lives in the URL under `key` (first option when the default is not offered)."""
+    if not options:
+        return None
+    fallback = default if default in options else options[0]
+    url_param(key, choice(options), default=fallback)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = fallback
+    return container.selectbox(label, options, key=key, format_func=format_func)
+
+
+def indicator_name(row, lang_code: str | None = None) -> str:
+    """Indicator name in the view's language from a registry row."""
+    return row["name_en"] if (lang_code or lang()) == "en" else row["name_it"]
+
+
+def no_data(row) -> None:
+    """Say that an indicator has no data yet and what would fill it."""
+    fill = row["fill_en"] if lang() == "en" else row["fill_it"]
+    st.info(L("Nessun dato caricato. Lo riempirebbe: ", "No data loaded. It would be filled by: ") + fill,
+            icon=":material/hourglass_empty:")
+
+
+SEX_LABELS = {"it": {"T": "Totale", "F": "Donne", "M": "Uomini"}, "en": {"T": "Total", "F": "Women", "M": "Men"}}
+
+
+def sex_label(sex: str) -> str:
+    """Label of F, M, T in the view's language."""
+    return SEX_LABELS[lang()].get(sex, sex)
