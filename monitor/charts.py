@@ -20,7 +20,7 @@ def _layout(fig: go.Figure, lang: str, height: int, x_title: str = "", y_title: 
 
 def gap_dumbbell(pairs: pd.DataFrame, unit: str, decimals: int, lang: str, labels: dict) -> go.Figure:
     """One row per territory: the F value (circle) and the M value (square) joined by a line, sorted by gap."""
-    pairs = pairs.sort_values("gap")
+    pairs = pairs.sort_values("gap", ascending=False)  # plotly draws the first row at the bottom
     fig = go.Figure()
     for row in pairs.itertuples():
         fig.add_trace(go.Scatter(x=[row.F, row.M], y=[row.territory_name] * 2, mode="lines",
