@@ -177,3 +177,11 @@ COMPARISON_COLOURS = {"▲": "background-color: #cfe5f5", "▼": "background-col
 def comparison_style(column: pd.Series) -> list[str]:
     """Background colour of the comparison cells (blue better, orange worse); the symbol and word carry the meaning."""
     return [COMPARISON_COLOURS.get(str(v)[:1], "") for v in column]
+
+
+def stop_if_empty(frame: pd.DataFrame) -> None:
+    """Stop the page with a clear message when the warehouse holds none of the rows it needs."""
+    if frame is None or len(frame) == 0:
+        st.warning(L("Il warehouse non contiene ancora questi dati: eseguire `python -m etl build`.",
+                     "The warehouse holds none of these data yet: run `python -m etl build`."))
+        st.stop()

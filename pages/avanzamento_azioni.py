@@ -13,6 +13,7 @@ st.write(L("Le 5 strategie e le 20 azioni dell'Asse 5: testo del piano, attori, 
            "indicators and progress by homogeneous zone."))
 
 plan = data.get("plan")
+ui.stop_if_empty(plan)
 progress = data.get("action_progress")
 zones = data.get("zones")
 registry = data.get("indicators")

@@ -17,6 +17,7 @@ st.info(L("Convenzione: divario = valore delle donne − valore degli uomini (F 
         icon=":material/info:")
 
 registry = data.get("indicators").set_index("code")
+ui.stop_if_empty(registry)
 gaps = registry[registry["aggregation"] == "gap"]
 metric_columns = st.columns(max(len(gaps), 1))
 for column, (code, row) in zip(metric_columns, gaps.iterrows()):

@@ -12,6 +12,7 @@ st.write(L("Tutti gli indicatori dell'Asse 5 per una zona omogenea o per un comu
            "and of the Metropolitan City."))
 
 comuni = data.get("municipalities")
+ui.stop_if_empty(comuni)
 zones = data.get("zones")
 names = dict(zip(comuni["istat_code"], comuni["name"]))
 zone_names = dict(zip(zones["zone_id"], zones["name"]))

@@ -12,6 +12,7 @@ st.write(L("Ogni indicatore misurato per comune: la mappa dei comuni con i confi
            "a comparison of zones and the table of values."))
 
 registry = data.get("indicators")
+ui.stop_if_empty(registry)
 mappable = registry[registry["aggregation"] != "none"].set_index("code")
 codes = list(mappable.index)
 preferred = [c for c in ("share_comuni_pharmacy", "share_age_65_plus") if c in codes and mappable.at[c, "has_comuni"]]
