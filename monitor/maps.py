@@ -17,7 +17,7 @@ STATIC_URL = "app/static"
 SEQUENTIAL = [[253, 231, 37], [94, 201, 98], [33, 145, 140], [59, 82, 139], [68, 1, 84]]
 FLAG_COLORS = {True: [0, 114, 178], False: [230, 159, 0]}   # Okabe-Ito blue = yes, orange = no
 MISSING_COLOR = [200, 200, 200]
-VIEW = pdk.ViewState(latitude=45.13, longitude=7.45, zoom=8.1, min_zoom=6, max_zoom=13)
+VIEW = pdk.ViewState(latitude=45.13, longitude=7.45, zoom=7.9, min_zoom=6, max_zoom=13)
 
 
 def combo_key(indicator: str, period: int, sex: str) -> str:

@@ -16,8 +16,10 @@ st.caption(L("Divari di genere calcolati come valore delle donne meno valore deg
 headline = data.get("headline")
 if headline.empty:
     st.warning(L("Il warehouse non contiene indicatori di sintesi.", "The warehouse holds no headline indicators."))
-columns = st.columns(3)
-for i, row in enumerate(headline.to_dict("records")):
+rows = headline.to_dict("records")
+for i, row in enumerate(rows):
+    if i % 3 == 0:  # one st.columns per row of cards keeps the reading order when they stack on a phone
+        columns = st.columns(3)
     unit, decimals = row["unit"], int(row["decimals"])
     with columns[i % 3].container(border=True):
         st.markdown(f"**{ui.indicator_name(row)}**")
