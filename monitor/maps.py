@@ -95,14 +95,22 @@ def fill_expression(key: str, breaks: list[float], flag: bool) -> str:
     return f"{prop} == null ? {expr} : {chain}"
 
 
-def deck(comuni_url: str, zones_url: str, fill: str, tooltip_html: str) -> pdk.Deck:
+def view_of(centroids: pd.DataFrame | None) -> pdk.ViewState:
+    """The whole CM, or the comuni given (centroid_lon, centroid_lat) at a closer zoom."""
+    if centroids is None or centroids.empty:
+        return VIEW
+    return pdk.ViewState(latitude=float(centroids["centroid_lat"].mean()), longitude=float(centroids["centroid_lon"].mean()),
+                         zoom=9.2, min_zoom=6, max_zoom=13)
+
+
+def deck(comuni_url: str, zones_url: str, fill: str, tooltip_html: str, view: pdk.ViewState = VIEW) -> pdk.Deck:
     """Choropleth of the comuni with the zone outlines on top; both geometries are static files fetched once."""
     comuni = pdk.Layer("GeoJsonLayer", data=comuni_url, id="comuni", pickable=True, stroked=True, filled=True,
                        get_fill_color=fill, get_line_color=[255, 255, 255], line_width_min_pixels=0.4, opacity=0.85,
                        update_triggers={"getFillColor": fill})
     outlines = pdk.Layer("GeoJsonLayer", data=zones_url, id="zone", stroked=True, filled=False,
                          get_line_color=[20, 20, 20], line_width_min_pixels=1.6, pickable=False)
-    return pdk.Deck(layers=[comuni, outlines], initial_view_state=VIEW, map_style=None,
+    return pdk.Deck(layers=[comuni, outlines], initial_view_state=view, map_style=None,
                     tooltip={"html": tooltip_html, "style": {"fontSize": "13px"}})
 
 

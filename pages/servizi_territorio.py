@@ -35,6 +35,8 @@ sex = ui.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", ui.sex_label, contai
 ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
 
 shown = comune_rows[(comune_rows["period"] == year) & (comune_rows["sex"] == sex)]
+zone = st.session_state.get("zona")
+in_zone = shown if zone is None else shown[shown["zone_id"] == zone]
 flag = meta["comune_kind"] == "flag"
 unit, decimals = meta["unit"], int(meta["decimals"])
 first = shown.iloc[0]
@@ -49,7 +51,8 @@ with tab_map:
     key = maps.combo_key(code, year, sex)
     tooltip = ("<b>{n}</b><br/>" + L("Zona", "Zone") + ": {z}<br/>" + ui.indicator_name(meta) + ": {v_" + key + "}<br/>"
                + source_line)
-    st.pydeck_chart(maps.deck(comuni_url, zones_url, maps.fill_expression(key, breaks, flag), tooltip), height=520)
+    view = maps.view_of(None if zone is None else in_zone[["centroid_lon", "centroid_lat"]])
+    st.pydeck_chart(maps.deck(comuni_url, zones_url, maps.fill_expression(key, breaks, flag), tooltip, view), height=520)
     legend = maps.legend(breaks, unit, decimals, lang, flag)
     st.dataframe(legend.style.apply(lambda col: [f"background-color: {c}" for c in col], subset=["colour"])
                  .format(lambda c: "", subset=["colour"]),
@@ -82,8 +85,10 @@ with tab_zones:
 
 with tab_table:
     st.subheader(title)
-    table = shown[["territory_code", "territory_name", "zone_name", "value", "numerator", "denominator"]].assign(
-        label=[fmt.flag(v, lang) if flag else fmt.value(v, unit, decimals, lang) for v in shown["value"]])
+    if zone is not None:
+        st.caption(L("Comuni della zona scelta nel menu laterale.", "Municipalities of the zone chosen in the sidebar."))
+    table = in_zone[["territory_code", "territory_name", "zone_name", "value", "numerator", "denominator"]].assign(
+        label=[fmt.flag(v, lang) if flag else fmt.value(v, unit, decimals, lang) for v in in_zone["value"]])
     st.dataframe(table, hide_index=True, column_config={
         "territory_code": L("Codice Istat", "Istat code"), "territory_name": L("Comune", "Municipality"),
         "zone_name": L("Zona", "Zone"), "value": L("Valore", "Value"), "label": L("Valore (testo)", "Value (text)"),
