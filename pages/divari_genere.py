@@ -80,6 +80,9 @@ with tab_trend:
                   "Only one year available: the time series will appear with the next loads."))
     st.plotly_chart(charts.trend(cm_series, unit, decimals, lang, labels), config={"displayModeBar": False})
     st.caption(L("Città metropolitana. ", "Metropolitan City. ") + source_line)
+    series = cm_series[["period", "sex", "value", "numerator", "denominator"]]
+    st.dataframe(series, hide_index=True, column_config={"period": st.column_config.NumberColumn(L("Anno", "Year"), format="%d")})
+    ui.download(series, f"serie_{code}.csv", key="download_series")
 with tab_table:
     table = pairs[["territory_name", "period", "F", "M", "gap"]].sort_values("gap")
     st.dataframe(table, hide_index=True, column_config={

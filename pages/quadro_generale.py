@@ -44,3 +44,7 @@ for i, row in enumerate(rows):
         page, params = ui.detail_page(row)
         st.page_link(page, label=L("Dettaglio", "Details"), icon=":material/arrow_forward:",
                      query_params={**params, "lang": lang})
+
+table = headline[["code", "name_it", "name_en", "unit", "period", "value", "previous_period", "previous_value",
+                  "target_period", "target_value", "producer", "loaded_at"]]
+ui.download(table, "quadro_generale_asse5.csv", key="download_headline")
