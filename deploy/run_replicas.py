@@ -36,6 +36,7 @@ def free_port() -> int:
 
 
 def _replace_once(text: str, pattern: str, new: str) -> str:
+    """Replace the one match of pattern in the site file's text; anything else means the file changed shape."""
     result, count = re.subn(pattern, lambda _: new, text)
     if count != 1:
         raise ValueError(f"{SITE_CONF.name}: expected exactly one match of {pattern!r}, found {count}")

@@ -13,10 +13,12 @@ from monitor.settings import load_settings
 
 
 def built_at(db: Path) -> str:
+    """The build time recorded in a warehouse."""
     return wh.query(db, "build_info").set_index("key").at["built_at", "value"]
 
 
 def leftovers(folder: Path) -> list[str]:
+    """Temporary publish files left in a folder."""
     return [p.name for p in folder.iterdir() if p.name.endswith(".publishing")]
 
 
