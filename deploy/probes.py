@@ -25,7 +25,7 @@ def request(port: int, path: str, client: str, headers: dict | None = None) -> t
         conn.close()
 
 
-def upstream_of(log: Path, probe: str, timeout: float = 5.0) -> str | None:
+def upstream_of(log: Path, probe: str, timeout: float = 20.0) -> str | None:
     """The replica that served the request tagged ?probe=<probe>, read from nginx's access log."""
     deadline = time.time() + timeout
     while time.time() < deadline:

@@ -55,11 +55,11 @@ def render_config(prefix: Path, port: int, replica_ports: list[int]) -> str:
             f"events {{ worker_connections 256; }}\nhttp {{\n{temp_paths}{site}}}\n")
 
 
-def wait_healthy(port: int, deadline: float) -> bool:
-    """Wait until a replica answers its health check directly."""
-    while time.time() < deadline:
+def answers(port: int, proc: subprocess.Popen, path: str, deadline: float) -> bool:
+    """Wait until the server on port answers path with 200; False at the deadline or as soon as proc has exited."""
+    while time.time() < deadline and proc.poll() is None:
         try:
-            if probes.request(port, "/_stcore/health", HOST)[0] == 200:
+            if probes.request(port, path, HOST)[0] == 200:
                 return True
         except OSError:
             pass
@@ -67,20 +67,40 @@ def wait_healthy(port: int, deadline: float) -> bool:
     return False
 
 
-def start_replicas(ports: list[int], prefix: Path) -> list[subprocess.Popen]:
-    """Start one deploy/start_public.sh per port, sharing one cookie secret, logging under prefix."""
+def start_replicas(count: int, prefix: Path, processes: list) -> list[int]:
+    """Start `count` deploy/start_public.sh replicas that answer; return their ports.
+
+    A replica that exits at once (its free port taken meanwhile by another program) is replaced on a new port.
+    """
     env = {**os.environ, "PYTHON": sys.executable, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
-    return [subprocess.Popen([str(DEPLOY / "start_public.sh"), str(port), HOST], cwd=ROOT, env=env,
-                             stdout=open(prefix / f"replica-{port}.log", "wb"), stderr=subprocess.STDOUT)
-            for port in ports]
+    ready: list[int] = []
+    for _attempt in range(3):
+        pending = {}
+        for port in [free_port() for _ in range(count - len(ready))]:
+            with open(prefix / f"replica-{port}.log", "wb") as log:
+                pending[port] = subprocess.Popen([str(DEPLOY / "start_public.sh"), str(port), HOST], cwd=ROOT,
+                                                 env=env, stdout=log, stderr=subprocess.STDOUT)
+            processes.append(pending[port])
+        deadline = time.time() + 180
+        ready += [port for port, proc in pending.items() if answers(port, proc, "/_stcore/health", deadline)]
+        if len(ready) == count:
+            break
+    return ready
 
 
-def start_nginx(nginx: str, prefix: Path, conf: Path) -> subprocess.Popen:
-    """Test the configuration, then run nginx in the foreground with its files under prefix."""
+def start_nginx(nginx: str, prefix: Path, replica_ports: list[int], processes: list) -> int | None:
+    """Write and test the configuration, run nginx in the foreground with its files under prefix; return its port."""
     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / "tmp" / kind).mkdir(parents=True, exist_ok=True)
-    subprocess.run([nginx, "-t", "-q", "-p", str(prefix), "-c", str(conf)], check=True)
-    return subprocess.Popen([nginx, "-p", str(prefix), "-c", str(conf)])
+    conf = prefix / "nginx.conf"
+    for _attempt in range(3):  # a port taken meanwhile makes nginx exit at once: try another
+        port = free_port()
+        conf.write_text(render_config(prefix, port, replica_ports), encoding="utf-8")
+        subprocess.run([nginx, "-t", "-q", "-p", str(prefix), "-c", str(conf)], check=True)
+        processes.append(subprocess.Popen([nginx, "-p", str(prefix), "-c", str(conf)]))
+        if answers(port, processes[-1], "/_stcore/health", time.time() + 30):
+            return port
+    return None
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
@@ -109,19 +129,15 @@ def run(replicas: int, keep: bool) -> int:
         return 2
     prefix = Path(tempfile.mkdtemp(prefix="psm-replicas-"))
     prefix.chmod(0o755)  # nginx workers may run as another user and must reach their temp folders
-    replica_ports, port = [free_port() for _ in range(replicas)], free_port()
-    conf = prefix / "nginx.conf"
-    conf.write_text(render_config(prefix, port, replica_ports), encoding="utf-8")
     processes: list[subprocess.Popen] = []
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly through the finally below
     try:
-        processes += start_replicas(replica_ports, prefix)
-        processes.append(start_nginx(nginx, prefix, conf))
-        deadline = time.time() + 120
-        if not all(wait_healthy(p, deadline) for p in replica_ports):
-            print("Le repliche non si avviano:", file=sys.stderr)
-            for log in sorted(prefix.glob("replica-*.log")):
-                print(log.read_text(errors="replace")[-2000:], file=sys.stderr)
+        replica_ports = start_replicas(replicas, prefix, processes)
+        port = start_nginx(nginx, prefix, replica_ports, processes) if len(replica_ports) == replicas else None
+        if port is None:
+            print("Repliche o nginx non si avviano / replicas or nginx do not start:", file=sys.stderr)
+            for log in sorted(prefix.glob("*.log")):
+                print(f"--- {log.name}\n" + log.read_text(errors="replace")[-2000:], file=sys.stderr)
             return 1
         names = [f"{HOST}:{p}" for p in replica_ports]
         lines, problems = probes.check_all(port, prefix / "access.log", names)

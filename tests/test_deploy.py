@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,24 @@ def test_run_replicas_says_what_is_missing(project_env):
     result = run_script(timeout=60)
     assert result.returncode == 2
     assert "python -m etl publish" in result.stderr or "nginx" in result.stderr
+
+
+def test_a_replica_port_taken_meanwhile_is_replaced(published, monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(DEPLOY))
+    import run_replicas
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    taken_port = taken.getsockname()[1]
+    ports = iter([taken_port])
+    real_free_port = run_replicas.free_port
+    monkeypatch.setattr(run_replicas, "free_port", lambda: next(ports, None) or real_free_port())
+    processes = []
+    try:
+        started = run_replicas.start_replicas(1, tmp_path, processes)
+    finally:
+        run_replicas.stop(processes)
+        taken.close()
+    assert len(processes) == 2  # the first exited on the taken port, the second took its place
+    assert len(started) == 1 and started[0] != taken_port
