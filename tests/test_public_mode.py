@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from etl.publish import publish
 from monitor.embed import full_page_url
 from monitor.settings import load_settings
-from monitor.warehouse import READ_ONLY_CONFIG
+from monitor.warehouse import READ_ONLY_CONFIG, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -64,6 +64,24 @@ def test_no_public_page_opens_the_warehouse_writable(public_env, connections):
         assert not at.file_uploader, page.name
     assert connections
     assert all(read_only and config == READ_ONLY_CONFIG for _, read_only, config in connections)
+
+
+def test_public_connection_cannot_write_read_files_or_attach(public_env):
+    settings = load_settings()
+    assert settings.served_warehouse == public_env / "public" / "warehouse.duckdb"
+    (public_env / "notes.csv").write_text("a\n1\n", encoding="utf-8")
+    duckdb.connect(str(public_env / "other.duckdb")).close()
+    con = connect(settings.served_warehouse)
+    try:
+        for statement in (f"select * from read_csv('{public_env / 'notes.csv'}')",
+                          f"attach '{public_env / 'other.duckdb'}' as other",
+                          f"copy zone to '{public_env / 'zones.csv'}'",
+                          "set enable_external_access = true",
+                          "create table scratch (a int)"):
+            with pytest.raises(duckdb.Error):
+                con.execute(statement)
+    finally:
+        con.close()
 
 
 def test_internal_mode_still_has_the_officials_pages(warehouse):
