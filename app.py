@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import data, ui
+from monitor import data, embed, ui
 from monitor.i18n import LANGUAGES
 from monitor.settings import load_settings
 
@@ -64,10 +64,12 @@ with st.sidebar:
                  placeholder=L("Tutta la Città metropolitana", "Whole Metropolitan City"),
                  key="zona")
 
+full_page_link = embed.link_slot()
 try:
     page.run()
 finally:
     ui.write_url(defaults={"lang": settings.default_language})
+embed.show_full_page_link(full_page_link)
 
 info = data.get("build_info")
 st.divider()
