@@ -16,7 +16,7 @@ exec "${PYTHON:-python3}" -m streamlit run app.py \
     --server.maxUploadSize 1 \
     --server.enableXsrfProtection true \
     --server.enableCORS true \
-    --server.enableStaticServing false \
+    --server.enableStaticServing true \
     --server.runOnSave false \
     --server.fileWatcherType none \
     --global.developmentMode false \

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from monitor import queries, warehouse
+from monitor import maps, queries, warehouse
+from monitor.i18n import LANGUAGES
 from monitor.settings import load_settings
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "sql" / "schema.sql"
@@ -66,6 +67,8 @@ def publish(settings) -> dict:
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the replicas may run as another user
         tables = verify(tmp)
         os.replace(tmp, target)
+        for lang in LANGUAGES:  # the map files the public pages link to, so the public instance writes nothing
+            maps.write_static_files(target, lang)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

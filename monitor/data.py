@@ -32,10 +32,5 @@ def memo(name: str, build, *extra):
 
 def map_geometry_urls(lang: str) -> tuple[str, str]:
     """URLs of the comuni (with every value as properties) and zone GeoJSON files, written once per warehouse version."""
-    def write() -> tuple[str, str]:
-        geometry, zones = get("geometry"), get("zones")
-        values = maps.value_properties(get("comune_values"), lang)
-        comuni = maps.feature_collection(geometry, dict(zip(zones["zone_id"], zones["name"])), values)
-        return (maps.static_url(comuni, f"comuni-{lang}"),
-                maps.static_url(maps.zone_outline_collection(geometry), "zone"))
-    return memo("map_geometry_urls", write, lang)
+    db = load_settings().served_warehouse
+    return memo("map_geometry_urls", lambda: maps.write_static_files(db, lang), lang)

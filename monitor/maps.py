@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pydeck as pdk
 
-from monitor import fmt
+from monitor import fmt, queries
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_URL = "app/static"
@@ -131,3 +131,11 @@ def legend(breaks: list[float], unit: str, decimals: int, lang: str, flag: bool)
             rows.append((hex_of(SEQUENTIAL[k]), label))
     rows.append((hex_of(MISSING_COLOR), fmt.MISSING[lang]))
     return pd.DataFrame(rows, columns=["colour", "label"])
+
+
+def write_static_files(db: Path, lang: str) -> tuple[str, str]:
+    """Write the comuni (with every value) and zone GeoJSON of a warehouse for one language; return their URLs."""
+    geometry, zones = queries.geometry(db), queries.zones(db)
+    values = value_properties(queries.comune_values(db), lang)
+    comuni = feature_collection(geometry, dict(zip(zones["zone_id"], zones["name"])), values)
+    return static_url(comuni, f"comuni-{lang}"), static_url(zone_outline_collection(geometry), "zone")

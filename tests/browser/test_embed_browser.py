@@ -120,3 +120,15 @@ def test_no_cookie_is_needed_inside_a_third_party_frame(cmt_page, public_instanc
     page.goto(public_instance + "/?lang=en")
     page.get_by_text("-€9,151.19").first.wait_for(timeout=60000)
     assert [c["name"] for c in page.context.cookies()] == ["_streamlit_xsrf"]
+
+
+def test_public_map_uses_the_files_written_by_publish(public_instance, page):
+    page.goto(public_instance + "/")  # first session: Streamlit learns the pages
+    page.get_by_text("Quadro generale").first.wait_for(timeout=60000)
+    map_files = []
+    page.on("response", lambda r: map_files.append(r) if "/app/static/geo/" in r.url else None)
+    page.goto(public_instance + "/servizi?indicatore=share_age_65_plus")
+    page.locator("canvas").first.wait_for(timeout=60000)
+    page.wait_for_timeout(1500)
+    assert map_files and all(r.status == 200 for r in map_files)
+    assert page.locator('[data-testid="stException"]').count() == 0
