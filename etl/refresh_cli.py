@@ -63,6 +63,8 @@ def refresh_source(name: str, raw_root: Path, force: bool = False, sleep=_sleep)
             return Outcome(name, False, str(exc), downloader.requests_made)
         except (FormatError, ValueError, KeyError) as exc:
             return Outcome(name, False, f"{name}: formato dei dati non riconosciuto: {exc}", downloader.requests_made)
+        except Exception as exc:  # noqa: BLE001 - any other surprise in a source's answer: report it, go on
+            return Outcome(name, False, f"{name}: risposta inattesa ({type(exc).__name__}: {exc})", downloader.requests_made)
     return Outcome(name, True, "", downloader.requests_made, parsed.rows(), parsed.skipped, run)
 
 

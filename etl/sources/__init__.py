@@ -15,6 +15,9 @@ from etl.inputs import LoadBatch
 from etl.sources import raw
 from etl.sources.common import FormatError, load_meta
 
+__all__ = ["CONNECTORS", "UPLOAD_ONLY", "NATIVE_FORMATS", "FormatError", "SourceDataError", "collect_batches",
+           "connector", "source_metadata"]
+
 # Connectors with a raw store (fetch + load), in the order their batches enter the build.
 CONNECTORS = ("istat", "inps", "min_salute", "post_offices", "mef", "cmt_zones")
 # Connectors whose source publishes nothing to download: their files arrive through the upload page.
@@ -50,7 +53,7 @@ def batch_from(module: ModuleType, raw_set: raw.RawSet) -> LoadBatch:
     """A LoadBatch from one complete download (load_id from its sha256, created_at = retrieval time)."""
     try:
         parsed = module.load(raw_set)
-    except (FormatError, KeyError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever breaks, the message names the source and its files
         raise SourceDataError(f"fonte {module.SOURCE}, data/raw/{raw_set.label}: {exc}") from exc
     return LoadBatch(
         load_id=f"etl-{module.SOURCE}-{raw_set.sha256[:12]}", kind="etl", source_code=source_code(module),

@@ -14,8 +14,7 @@ import pandas as pd
 
 from etl.inputs import OBSERVATION_COLUMNS
 
-CM_CODE = "001"           # territory code of the Città metropolitana (and Istat code of the province)
-PROVINCE_PREFIX = "001"   # comune codes of the province start with it
+CM_CODE = "001"  # territory code of the Città metropolitana (and Istat code of the province)
 
 
 class FormatError(ValueError):

@@ -32,7 +32,7 @@ def data_url(flow_id: str, key: str) -> str:
 
 def expected_requests() -> int:
     """Requests a full refresh makes (for the progress bar): structures plus data queries."""
-    comuni_blocks = -(-len(cm_comuni()) * 7 // API["max_key_chars"])
+    comuni_blocks = -(-len(cm_comuni()) * 7 // (API["max_key_chars"] - 50))  # ~50 characters for the other codes
     return sum(1 + (comuni_blocks if f["area"] == "comuni" else 1) *
                (len(f["dims"][f["split"]]["roles"]) if f.get("split") else 1) for f in FLOWS.values())
 
