@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from etl.sources import CONNECTORS, UPLOAD_ONLY, connector
 from etl.sources.common import FormatError
-from etl.sources.http import Downloader, RateLimiter, SourceError
+from etl.sources.http import READ_TIMEOUT, Downloader, RateLimiter, SourceError
 from etl.sources.raw import RawRun
 
 
@@ -46,14 +46,14 @@ def refresh_source(name: str, raw_root: Path, force: bool = False, sleep=_sleep)
     module = connector(name)
     today = datetime.now(timezone.utc).date()
     run = RawRun(raw_root, module.SOURCE, today, force)
-    per_minute = getattr(module, "REQUESTS_PER_MINUTE", None) or module.META.get("fetch", {}).get("requests_per_minute")
+    per_minute = getattr(module, "REQUESTS_PER_MINUTE", None)
     total = module.expected_requests() if hasattr(module, "expected_requests") else None
     interactive = sys.stderr.isatty()
     if not interactive:
         print(f"{name}: aggiornamento…", file=sys.stderr, flush=True)
     with tqdm(total=total, desc=f"{name:<13}", unit=" rich.", file=sys.stderr, disable=not interactive) as bar:
         downloader = Downloader(module.SOURCE, run, limiter=RateLimiter(per_minute, sleep=sleep) if per_minute else None,
-                                read_timeout=getattr(module, "READ_TIMEOUT", 180), sleep=sleep,
+                                read_timeout=getattr(module, "READ_TIMEOUT", READ_TIMEOUT), sleep=sleep,
                                 progress=lambda _name: bar.update(1))
         try:
             module.fetch(downloader, today)

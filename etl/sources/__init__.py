@@ -18,7 +18,8 @@ from etl.sources.common import FormatError, load_meta
 __all__ = ["CONNECTORS", "UPLOAD_ONLY", "NATIVE_FORMATS", "FormatError", "SourceDataError", "collect_batches",
            "connector", "source_metadata"]
 
-# Connectors with a raw store (fetch + load), in the order their batches enter the build.
+# Connectors with a raw store (fetch + load), in the order their batches enter the build. A module may set
+# REQUESTS_PER_MINUTE (rate limit) and READ_TIMEOUT (seconds) for its downloads.
 CONNECTORS = ("istat", "inps", "min_salute", "post_offices", "mef", "cmt_zones")
 # Connectors whose source publishes nothing to download: their files arrive through the upload page.
 UPLOAD_ONLY = ("regione_piemonte",)

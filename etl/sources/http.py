@@ -14,7 +14,7 @@ from etl.sources.raw import RawRun, request_key
 USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 "
               "psm-asse5-monitor")
 CONNECT_TIMEOUT = 5       # seconds: no network must fail fast
-READ_TIMEOUT = 180        # seconds: Istat can take minutes to build a response
+READ_TIMEOUT = 180        # seconds, by default (a connector may set its own: Istat takes minutes at times)
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
 

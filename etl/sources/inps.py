@@ -13,6 +13,7 @@ from etl.sources.http import SourceError
 SOURCE = "inps"
 META = load_meta(__file__)
 CFG = META["fetch"]
+REQUESTS_PER_MINUTE = CFG["requests_per_minute"]
 SEX = {label: sex for sex, labels in META["sex"].items() for label in labels}
 
 
