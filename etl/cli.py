@@ -8,6 +8,7 @@ import importlib
 COMMAND_MODULES = (
     "etl.build_cli",
     "etl.publish",
+    "etl.refresh_cli",
 )
 
 
