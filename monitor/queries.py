@@ -24,10 +24,16 @@ def zones(db: Path) -> pd.DataFrame:
     return query(db, "zones")
 
 
+def loads(db: Path) -> pd.DataFrame:
+    """Every load the warehouse was built from, newest first: kind, when, who, file, rows, status."""
+    return query(db, "loads")
+
+
 # Every query a page runs, with example arguments, for the benchmarks (bench/) and the query tests.
 # A new page query is added here too.
 PAGE_QUERIES: dict[str, tuple] = {
     "headline": (),
     "build_info": (),
     "zones": (),
+    "loads": (),
 }
