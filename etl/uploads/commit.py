@@ -181,6 +181,7 @@ def ensure_current(settings, progress=print_progress) -> bool:
     if not warehouse_is_behind(settings):
         return False
     with ledger.lock(settings):
+        _remove(pending_path(Path(settings.warehouse)))  # left by a commit killed before its ledger line
         if not warehouse_is_behind(settings):
             return False
         build(settings, progress=progress)
