@@ -10,6 +10,11 @@ from monitor.settings import load_settings
 EXIT_INVALID, EXIT_USAGE = 1, 2
 
 
+def progress_to_stderr(step: int, total: int, message: str) -> None:
+    """Progress of a commit or revert on stderr, so that stdout holds only the result."""
+    print(f"[{step}/{total}] {message}" if total else message, file=sys.stderr, flush=True)
+
+
 def _read(path: str, settings):
     """(bytes, None) or (None, report) for a missing or too large file; the size is checked before reading."""
     from etl.uploads.validate import refused, too_large
@@ -55,7 +60,8 @@ def run_commit(args) -> int:
         print(text.report_text(report, None), file=sys.stderr)
         return EXIT_INVALID
     try:
-        entry = commit_file(raw, Path(args.file).name, args.by, settings, kind=args.kind, account=args.by)
+        entry = commit_file(raw, Path(args.file).name, args.by, settings, kind=args.kind, account=args.by,
+                            progress=progress_to_stderr)
     except UploadRefused as exc:
         print(text.refused_text(exc), file=sys.stderr)
         return EXIT_INVALID
@@ -70,7 +76,7 @@ def run_history(args) -> int:
     from etl.uploads.history import history_table
 
     settings = load_settings()
-    ensure_current(settings, progress=lambda step, total, message: print(message, file=sys.stderr))
+    ensure_current(settings, progress=progress_to_stderr)
     table = history_table(settings)
     if args.json:
         print(json.dumps(text.records(table), ensure_ascii=False, indent=2, default=str))
@@ -85,7 +91,8 @@ def run_revert(args) -> int:
     from etl.uploads.commit import UploadRefused, revert_upload
 
     try:
-        entry = revert_upload(args.id, args.by, load_settings(), reason=args.reason, account=args.by)
+        entry = revert_upload(args.id, args.by, load_settings(), reason=args.reason, account=args.by,
+                              progress=progress_to_stderr)
     except UploadRefused as exc:
         print(text.refused_text(exc), file=sys.stderr)
         return EXIT_INVALID
