@@ -1,12 +1,10 @@
 """pandera contracts of the upload templates: one DataFrameModel per kind, strict and coercing, checked lazily.
 
-Checks that need the reference lists read the Registry bound to REGISTRY by the validator. A custom check is
-named "column:problem"; etl/uploads/problems.py turns each name into an Italian message.
+Checks that need the reference lists read the Registry bound to checks.REGISTRY by the validator. A custom check
+is named "column:problem"; etl/uploads/problems.py turns each name into an Italian message.
 """
 from __future__ import annotations
 
-import math
-from contextvars import ContextVar
 from datetime import date
 from typing import Optional
 
@@ -14,44 +12,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from etl.uploads.checks import LEVELS, REGISTRY, attr, in_indicator_range, num, sex_allowed, territory_known
 from monitor.progress_status import STATUSES
 
-REGISTRY: ContextVar = ContextVar("upload_registry")
-LEVELS = ["comune", "zona", "cm"]
 SEXES = ["F", "M", "T"]
 FIRST_YEAR = 1990
-
-
-def _num(df: pd.DataFrame, column: str) -> pd.Series:
-    values = df[column] if column in df.columns else pd.Series(index=df.index, dtype=float)
-    return pd.to_numeric(values, errors="coerce")
-
-
-def _attr(df: pd.DataFrame, attribute: str) -> pd.Series:
-    """An indicator attribute (unit, by_sex, aggregation…) for each row; NaN for unknown indicators."""
-    return df["indicator_code"].map(REGISTRY.get().indicators[attribute])
-
-
-def territory_known(df: pd.DataFrame) -> pd.Series:
-    """Rows whose territory code names a comune, zone or the CM at their level (missing cells pass)."""
-    registry = REGISTRY.get()
-    return pd.Series([not (isinstance(lv, str) and isinstance(code, str)) or lv not in LEVELS
-                      or registry.territory_known(lv, code)
-                      for lv, code in zip(df["level"], df["territory_code"])], index=df.index)
-
-
-def sex_allowed(df: pd.DataFrame) -> pd.Series:
-    """F and M rows only for indicators kept by sex."""
-    return (df["sex"] == "T") | _attr(df, "by_sex").fillna(True).astype(bool)
-
-
-def in_indicator_range(df: pd.DataFrame, column: str) -> pd.Series:
-    """Values within the range of their indicator (etl/reference/value_ranges.csv)."""
-    ranges = REGISTRY.get().ranges
-    low = df["indicator_code"].map(lambda c: ranges.get(c, (-math.inf,))[0])
-    high = df["indicator_code"].map(lambda c: ranges.get(c, (0, math.inf))[1])
-    value = _num(df, column)
-    return value.isna() | low.isna() | ((value >= low) & (value <= high))
 
 
 class IndicatorRows(pa.DataFrameModel):
@@ -99,20 +64,20 @@ class IndicatorRows(pa.DataFrameModel):
 
     @pa.dataframe_check(name="value:flag_value")
     def flag_value(cls, df: pd.DataFrame) -> Series[bool]:
-        flag = (_attr(df, "comune_kind") == "flag") & (df["level"] == "comune")
-        return ~flag | _num(df, "value").isin([0, 100])
+        flag = (attr(df, "comune_kind") == "flag") & (df["level"] == "comune")
+        return ~flag | num(df, "value").isin([0, 100])
 
     @pa.dataframe_check(name="value:matches_ratio")
     def matches_ratio(cls, df: pd.DataFrame) -> Series[bool]:
-        ratio = (_attr(df, "aggregation") == "ratio") & _num(df, "numerator").notna() & _num(df, "denominator").notna()
-        expected = _attr(df, "scale").astype(float) * _num(df, "numerator") / _num(df, "denominator")
-        tolerance = 0.5 * 10.0 ** -(_attr(df, "decimals").fillna(1).astype(float) - 1).clip(lower=0)
-        return ~ratio | ((_num(df, "value") - expected).abs() <= tolerance)
+        ratio = (attr(df, "aggregation") == "ratio") & num(df, "numerator").notna() & num(df, "denominator").notna()
+        expected = attr(df, "scale").astype(float) * num(df, "numerator") / num(df, "denominator")
+        tolerance = 0.5 * 10.0 ** -(attr(df, "decimals").fillna(1).astype(float) - 1).clip(lower=0)
+        return ~ratio | ((num(df, "value") - expected).abs() <= tolerance)
 
     @pa.dataframe_check(name="numerator:sum_is_value")
     def sum_is_value(cls, df: pd.DataFrame) -> Series[bool]:
-        additive = (_attr(df, "aggregation") == "sum") & _num(df, "numerator").notna()
-        return ~additive | ((_num(df, "numerator") - _num(df, "value")).abs() < 1e-9)
+        additive = (attr(df, "aggregation") == "sum") & num(df, "numerator").notna()
+        return ~additive | ((num(df, "numerator") - num(df, "value")).abs() < 1e-9)
 
 
 class ProgressRows(pa.DataFrameModel):
@@ -177,19 +142,19 @@ class TargetRows(pa.DataFrameModel):
 
     @pa.dataframe_check(name="baseline_value:pair")
     def baseline_pair(cls, df: pd.DataFrame) -> Series[bool]:
-        return _num(df, "baseline_period").isna() == _num(df, "baseline_value").isna()
+        return num(df, "baseline_period").isna() == num(df, "baseline_value").isna()
 
     @pa.dataframe_check(name="target_value:pair")
     def target_pair(cls, df: pd.DataFrame) -> Series[bool]:
-        return _num(df, "target_period").isna() == _num(df, "target_value").isna()
+        return num(df, "target_period").isna() == num(df, "target_value").isna()
 
     @pa.dataframe_check(name="target_value:something_given")
     def something_given(cls, df: pd.DataFrame) -> Series[bool]:
-        return _num(df, "baseline_value").notna() | _num(df, "target_value").notna()
+        return num(df, "baseline_value").notna() | num(df, "target_value").notna()
 
     @pa.dataframe_check(name="target_period:after_baseline")
     def after_baseline(cls, df: pd.DataFrame) -> Series[bool]:
-        start, end = _num(df, "baseline_period"), _num(df, "target_period")
+        start, end = num(df, "baseline_period"), num(df, "target_period")
         return start.isna() | end.isna() | (end > start)
 
     @pa.dataframe_check(name="baseline_value:in_range")

@@ -10,7 +10,8 @@ import pandas as pd
 import etl.sources
 from etl.inputs import OBSERVATION_COLUMNS
 from etl.uploads import problems
-from etl.uploads.models import IndicatorRows, REGISTRY
+from etl.uploads.checks import REGISTRY
+from etl.uploads.models import IndicatorRows
 from etl.uploads.prepare import run_model
 from etl.uploads.templates import TEMPLATES
 

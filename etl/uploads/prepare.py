@@ -6,7 +6,8 @@ import pandera.pandas as pa
 
 from etl import reference
 from etl.uploads import numbers, problems
-from etl.uploads.models import MODELS, REGISTRY
+from etl.uploads.checks import REGISTRY
+from etl.uploads.models import MODELS
 from etl.uploads.registry import Registry
 from etl.uploads.templates import Template
 from monitor.progress_status import STATUSES

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from etl.uploads.models import REGISTRY
+from etl.uploads.checks import REGISTRY
 from monitor.progress_status import STATUSES
 
 PROBLEM_COLUMNS = ["row", "column", "value", "message"]
