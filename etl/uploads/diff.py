@@ -43,10 +43,6 @@ def kind_of(parsed: pd.DataFrame) -> str:
     return next(k for k, (_q, key, _f, _t) in SHAPES.items() if set(key) <= set(parsed.columns))
 
 
-def _same(old, new) -> bool:
-    return bool(_same_series(pd.Series([old], dtype=object), pd.Series([new], dtype=object)).iloc[0])
-
-
 def _same_series(old: pd.Series, new: pd.Series) -> pd.Series:
     """Element-wise equality: both missing, numbers equal to 1e-9 (relative), or the same text."""
     old_num, new_num = pd.to_numeric(old, errors="coerce"), pd.to_numeric(new, errors="coerce")
@@ -57,20 +53,22 @@ def _same_series(old: pd.Series, new: pd.Series) -> pd.Series:
     return both_missing | (numeric & close) | (~numeric & text)
 
 
-def _delta(old, new):
-    try:
-        return float(new) - float(old)
-    except (TypeError, ValueError):
-        return None
-
-
-def _summary(row: pd.Series, fields: list[str]) -> str:
-    return " · ".join(str(row[f]) for f in fields if not pd.isna(row[f]))
-
-
 def _labels(frame: pd.DataFrame, key: list[str]) -> pd.Series:
     parts = [frame[k].astype(object).where(frame[k].notna(), "CM").astype(str) for k in key]
-    return pd.concat(parts, axis=1).agg(" · ".join, axis=1) if len(frame) else pd.Series(dtype=str)
+    return pd.concat(parts, axis=1).agg(" · ".join, axis=1) if len(frame) else pd.Series(dtype=object)
+
+
+def _summaries(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """The given fields of each row as 'a · b · c' (missing ones left out)."""
+    if len(columns) == 1:
+        return frame[columns[0]].astype(object)
+    text = frame[columns].astype(object).where(frame[columns].notna(), None)
+    return text.apply(lambda row: " · ".join(str(v) for v in row if v is not None), axis=1)
+
+
+def _block(change: str, table: str, frame: pd.DataFrame, key: list[str], field: str, old, new, delta) -> pd.DataFrame:
+    return pd.DataFrame({"change": change, "table": table, "key": _labels(frame, key), "field": field,
+                         "old": old, "new": new, "delta": delta}, columns=DIFF_COLUMNS)
 
 
 def compare(old: pd.DataFrame, new: pd.DataFrame, key: list[str], fields: list[str], table: str,
@@ -79,31 +77,24 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, key: list[str], fields: list[s
     old, new = _normalise_keys(old, key), _normalise_keys(new, key)
     merged = old[key + fields].merge(new[key + fields], on=key, how="outer" if removed else "right",
                                      suffixes=("_old", "_new"), indicator=True)
-    same = pd.Series(True, index=merged.index)
+    olds, news = [f + "_old" for f in fields], [f + "_new" for f in fields]
+    same = {f: _same_series(merged[f + "_old"], merged[f + "_new"]) for f in fields}
+    both = merged["_merge"] == "both"
+    quiet = both & pd.concat(same.values(), axis=1).all(axis=1)
+    everything = ", ".join(fields)
+    single = len(fields) == 1
+    added, gone = merged[merged["_merge"] == "right_only"], merged[merged["_merge"] == "left_only"]
+    blocks = [_block("added", table, added, key, everything, None, _summaries(added, news),
+                     pd.to_numeric(added[news[0]], errors="coerce") if single else None),
+              _block("removed", table, gone, key, everything, _summaries(gone, olds), None, None),
+              _block("unchanged", table, merged[quiet], key, everything, None, None, None)]
     for f in fields:
-        same &= _same_series(merged[f + "_old"], merged[f + "_new"])
-    quiet = (merged["_merge"] == "both") & same
-    unchanged = pd.DataFrame({"change": "unchanged", "table": table, "key": _labels(merged[quiet], key),
-                              "field": ", ".join(fields), "old": None, "new": None, "delta": None})
-    rows = []
-    for (_, row), label in zip(merged[~quiet].iterrows(), _labels(merged[~quiet], key)):
-        olds = row[[f + "_old" for f in fields]].set_axis(fields)
-        news = row[[f + "_new" for f in fields]].set_axis(fields)
-        if row["_merge"] == "right_only":
-            delta = _first_number(news) if len(fields) == 1 else None
-            rows.append(("added", table, label, ", ".join(fields), None, _summary(news, fields), delta))
-        elif row["_merge"] == "left_only":
-            rows.append(("removed", table, label, ", ".join(fields), _summary(olds, fields), None, None))
-        else:
-            rows += [("changed", table, label, f, olds[f], news[f], _delta(olds[f], news[f]))
-                     for f in fields if not _same(olds[f], news[f])]
-    changes = pd.DataFrame(rows, columns=DIFF_COLUMNS)
-    return sort_largest_first(pd.concat([changes, unchanged], ignore_index=True) if len(unchanged) else changes)
-
-
-def _first_number(values: pd.Series):
-    numbers = pd.to_numeric(values, errors="coerce").dropna()
-    return float(numbers.iloc[0]) if len(numbers) else None
+        rows = merged[both & ~same[f]]
+        delta = pd.to_numeric(rows[f + "_new"], errors="coerce") - pd.to_numeric(rows[f + "_old"], errors="coerce")
+        blocks.append(_block("changed", table, rows, key, f, rows[f + "_old"], rows[f + "_new"], delta))
+    blocks = [b for b in blocks if len(b)]
+    diff = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=DIFF_COLUMNS)
+    return sort_largest_first(diff)
 
 
 def _normalise_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -119,15 +110,13 @@ def _normalise_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
 
 def sort_largest_first(diff: pd.DataFrame) -> pd.DataFrame:
-    """Changed rows first, then added, removed, unchanged; within each, the largest change first."""
-    def size(row) -> float:
-        delta, old = row["delta"], pd.to_numeric(row["old"], errors="coerce")
-        if delta is None or pd.isna(delta):
-            return 0.0
-        return math.inf if pd.isna(old) or old == 0 else abs(delta) / abs(old)
+    """Changed rows first, then added, removed, unchanged; within each, the largest (relative) change first."""
+    delta = pd.to_numeric(diff["delta"], errors="coerce").abs()
+    old = pd.to_numeric(diff["old"], errors="coerce").abs()
+    size = (delta / old.where(old > 0)).fillna(delta.where(old.isna() | (old == 0)) * math.inf).fillna(0.0)
+    size = size.where(diff["change"] == "changed", delta.fillna(0.0))
     order = diff["change"].map(CHANGE_ORDER)
-    sizes = diff.apply(size, axis=1) if len(diff) else pd.Series(dtype=float)
-    return diff.assign(_o=order, _s=sizes).sort_values(["_o", "_s"], ascending=[True, False], kind="stable") \
+    return diff.assign(_o=order, _s=size).sort_values(["_o", "_s"], ascending=[True, False], kind="stable") \
         .drop(columns=["_o", "_s"]).reset_index(drop=True)
 
 
