@@ -126,3 +126,32 @@ def test_revert_preview_shows_what_goes_away(project_env):
     assert changes.iloc[0][["old", "new"]].tolist() == [40, 42.6]
     assert len(ledger.read_entries(settings)) == 1  # a preview writes nothing
     assert not list(Path(settings.warehouse).parent.glob("*.preview-*"))
+
+
+def test_each_kind_reaches_its_table_and_the_official_zone_list_can_be_reverted(project_env):
+    import duckdb
+
+    from etl.uploads.templates import template_text
+
+    settings = load_settings()
+
+    def rows(sql: str):
+        con = duckdb.connect(str(settings.warehouse), read_only=True)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+    quiet = {"progress": lambda *a: None}
+    commit.commit_file(b"action_code;zone_id;as_of;status;percent;funds_allocated;funds_spent;note\n"
+                       b"5.4.1;;31/10/2026;In corso;25;120.000;30.000,50;avvio\n", "avanzamento.csv", "Mario Rossi",
+                       settings, **quiet)
+    assert rows("select action_code, zone_id, cast(as_of as varchar), status, percent, funds_allocated, funds_spent "
+                "from action_progress") == [("5.4.1", None, "2026-10-31", "in_corso", 25.0, 120000.0, 30000.5)]
+    commit.commit_file(b"indicator_code;level;territory_code;sex;baseline_period;baseline_value;target_period;"
+                       b"target_value;note\nshare_comuni_nido;cm;001;T;2021;42,6;2030;60;obiettivo\n", "obiettivi.csv",
+                       "Mario Rossi", settings, **quiet)
+    assert rows("select baseline_value, target_period, target_value from indicator_target") == [(42.6, 2030, 60.0)]
+    zones = commit.commit_file(template_text("zones").encode("cp1252"), "zone.csv", "Mario Rossi", settings, **quiet)
+    assert rows("select distinct list_status from zone") == [("official",)]
+    commit.revert_upload(zones["id"], "Mario Rossi", settings, **quiet)
+    assert rows("select distinct list_status from zone") == [("provisional",)]
