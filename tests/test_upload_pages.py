@@ -53,6 +53,24 @@ def test_protected_pages_ask_for_sign_in(officials, name):
     assert not at.file_uploader and len(at.text_input) == 2
 
 
+@pytest.mark.parametrize("secrets", [
+    {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x", "client_id": "id",
+              "client_secret": "s", "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}},
+    {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
+              "microsoft": {"client_id": "id", "client_secret": "s", "server_metadata_url": "https://login.example.org"}}},
+])
+def test_sign_in_with_the_identity_provider_when_configured(project_env, secrets):
+    at = AppTest.from_file(str(ROOT / "pages" / "carica_dati.py"), default_timeout=180)
+    at.user, at.secrets = {}, secrets
+    at.run()
+    assert [b.label for b in at.button] == ["Accedi con l'account dell'ente"] and not at.text_input
+
+
+def test_no_sign_in_configured_says_where_to_look(project_env):
+    at = page("carica_dati.py", user={})
+    assert "Nessun accesso configurato" in at.warning[0].value and not at.file_uploader
+
+
 @pytest.mark.parametrize("name", ["carica_dati.py", "storico_ripristino.py"])
 def test_viewer_role_is_refused(officials, name):
     at = page(name, user={"is_logged_in": True, "email": "viewer@example.org"})

@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl.uploads import commit, ledger
+from etl.uploads.templates import template_text
 from monitor.settings import load_settings
 from monitor.warehouse import version
 from tests.test_uploads_cli import nido_value
@@ -74,7 +76,6 @@ def test_two_officials_committing_at_once_are_both_recorded(project_env):
     assert [e["id"] for e in entries] == ["upload-00001", "upload-00002"]
     assert nido_value(settings.warehouse, 2023) == 45.2
     assert not commit.warehouse_is_behind(settings)
-    import duckdb
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     assert con.execute("select value from observation where indicator_code = 'share_comuni_home_care_elderly' "
                        "and period = 2023").fetchone()[0] == 98.5
@@ -129,10 +130,6 @@ def test_revert_preview_shows_what_goes_away(project_env):
 
 
 def test_each_kind_reaches_its_table_and_the_official_zone_list_can_be_reverted(project_env):
-    import duckdb
-
-    from etl.uploads.templates import template_text
-
     settings = load_settings()
 
     def rows(sql: str):
