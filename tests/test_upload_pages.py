@@ -174,3 +174,14 @@ def test_app_registers_upload_pages_in_internal_mode(officials):
     at.run()
     at.switch_page("pages/carica_dati.py").run()
     assert not at.exception and at.title[0].value == "Carica dati" and at.file_uploader
+
+
+def test_app_rebuilds_when_the_ledger_is_ahead_of_the_warehouse(officials):
+    settings = load_settings()
+    raw = indicators(NIDO_2023)
+    sha = ledger.store_file(settings, raw)  # as if a commit was killed right after its ledger line
+    ledger.append_entry(settings, {"id": "upload-00001", "event": "commit", "at": ledger.now(), "by": "Mario Rossi",
+                                   "file_name": "nido.csv", "sha256": sha, "kind": "indicators", "rows": 1})
+    home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    assert not home.exception and "45,2%" in [m.value for m in home.metric]
+    assert not commit.needs_rebuild(settings)

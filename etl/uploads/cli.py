@@ -34,7 +34,11 @@ def run_validate(args) -> int:
     from etl.uploads.diff import diff_against_published
     from etl.uploads.validate import validate_file
 
+    from etl.uploads.commit import ensure_current, needs_rebuild
+
     settings = load_settings()
+    if settings.warehouse.exists() and needs_rebuild(settings):  # preview against what the ledger says
+        ensure_current(settings, progress=progress_to_stderr)
     raw, report = _read(args.file, settings)
     if report is None:
         report = validate_file(raw, Path(args.file).name, args.kind, max_bytes=settings.upload_max_bytes)
