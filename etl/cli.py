@@ -9,6 +9,8 @@ COMMAND_MODULES = (
     "etl.build_cli",
     "etl.publish",
     "etl.refresh_cli",
+    "etl.uploads.cli",
+    "etl.uploads.accounts_cli",
 )
 
 
