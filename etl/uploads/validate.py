@@ -12,6 +12,7 @@ from etl.uploads.registry import Registry, current_registry
 from etl.uploads.templates import EXAMPLE_NOTE, KINDS, TEMPLATES
 
 FORMULA_START = ("=", "+", "-", "@")
+ZONE_LIST_FORMAT = "cmt_zones"  # the connector format that yields a zone list, not observations
 
 
 @dataclass
@@ -64,22 +65,51 @@ def validate_file(raw_bytes: bytes, file_name: str, kind: str | None = None, *, 
         return refused(file_name, len(raw_bytes), too_large(len(raw_bytes), max_bytes))
     report = ValidationReport(file_name, hashlib.sha256(raw_bytes).hexdigest(), len(raw_bytes))
     registry = registry or current_registry()
-    if kind not in KINDS and native.is_native(raw_bytes, kind):
+    if kind is not None and kind not in KINDS and native.is_native(raw_bytes, kind):
+        if native.name_of(kind) == ZONE_LIST_FORMAT:
+            return official_zone_list(raw_bytes, report, registry)
         return native.validate(raw_bytes, report, registry, kind)
     expected = set(TEMPLATES[kind].columns) if kind in KINDS else {c for t in TEMPLATES.values() for c in t.columns}
     try:
         table = read_table(raw_bytes, expected)
     except DialectError as exc:
+        name = native.detect(raw_bytes) if kind in (None, "zones") else None
+        if name == ZONE_LIST_FORMAT:  # e.g. the CMT's own ODS file
+            return official_zone_list(raw_bytes, report, registry)
+        if name is not None and kind is None:
+            return native.validate(raw_bytes, report, registry, None)
         report.problems = problems.frame([problems.problem(None, None, None, str(exc))])
         return report
     report.dialect = table.describe()
     report.kind = kind if kind in KINDS else recognise(table.header)
     if report.kind is None:
-        if native.is_native(raw_bytes, None):
+        name = native.detect(raw_bytes)
+        if name == ZONE_LIST_FORMAT:
+            return official_zone_list(raw_bytes, report, registry)
+        if name is not None:
             return native.validate(raw_bytes, report, registry, None)
         report.problems = problems.frame([unknown_kind(table.header)])
         return report
     return _check_rows(table, report, registry)
+
+
+def official_zone_list(raw_bytes: bytes, report: ValidationReport, registry: Registry) -> ValidationReport:
+    """The CMT's own zone list (ODS or CSV in its layout), read by the connector, then checked as the zones template."""
+    from etl.sources import FormatError, istat_geopop
+    from etl.sources.cmt_zones import parse_cmt_zones
+
+    try:
+        zones = parse_cmt_zones(raw_bytes, report.file_name)
+    except FormatError as exc:
+        report.problems = problems.frame([problems.problem(None, None, None, str(exc))])
+        return report
+    names = istat_geopop.load_municipalities(2023, 1).set_index("istat_code")["name"]
+    rewritten = zones.assign(comune=zones["codice_istat"].map(names).fillna(""))[list(TEMPLATES["zones"].columns)]
+    checked = validate_file(rewritten.to_csv(sep=";", index=False).encode("utf-8"), report.file_name, "zones",
+                            registry=registry)
+    checked.sha256, checked.size = report.sha256, report.size
+    checked.dialect = "elenco CMT letto dal connettore «cmt_zones»"
+    return checked
 
 
 def recognise(header: list[str]) -> str | None:
