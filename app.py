@@ -5,7 +5,7 @@ import os
 
 import streamlit as st
 
-from monitor import data, sockets, ui
+from monitor import data, embed, sockets, ui
 from monitor.i18n import LANGUAGES
 from monitor.settings import load_settings
 
@@ -15,18 +15,23 @@ settings = load_settings()
 
 
 def ensure_warehouse() -> None:
-    """Build the warehouse on first start (internal mode); in public mode say what is missing."""
-    if settings.served_warehouse.exists():
-        return
+    """Build the warehouse on first start, or rebuild it when the uploads ledger is ahead of it (a commit
+    interrupted before its swap); in public mode say what is missing."""
     if settings.is_public:
+        if settings.served_warehouse.exists():
+            return
         st.error("Copia pubblicata del warehouse assente: eseguire `python -m etl publish`. "
                  "/ Published warehouse copy missing: run `python -m etl publish`.")
         st.stop()
-    from etl.build import build
+    from etl.uploads.commit import ensure_current, needs_rebuild
 
-    with st.status("Primo avvio: costruzione del warehouse dai dati inclusi… / First start: building the warehouse…",
-                   expanded=True) as status:
-        build(settings, progress=lambda step, total, message: status.write(f"{step}/{total} · {message}"))
+    if settings.served_warehouse.exists() and not needs_rebuild(settings):
+        return
+    label = ("Primo avvio: costruzione del warehouse dai dati inclusi… / First start: building the warehouse…"
+             if not settings.served_warehouse.exists() else
+             "Aggiornamento del warehouse con i caricamenti registrati… / Updating the warehouse with recorded uploads…")
+    with st.status(label, expanded=True) as status:
+        ensure_current(settings, progress=lambda step, total, message: status.write(f"{step}/{total} · {message}"))
         status.update(label="Warehouse pronto / Warehouse ready", state="complete", expanded=False)
 
 
@@ -70,10 +75,12 @@ with st.sidebar:
                  placeholder=L("Tutta la Città metropolitana", "Whole Metropolitan City"),
                  key="zona")
 
+full_page_link = embed.link_slot()
 try:
     page.run()
 finally:
     ui.write_url(defaults={"lang": settings.default_language})
+embed.show_full_page_link(full_page_link)
 
 info = data.get("build_info")
 st.divider()

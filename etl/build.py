@@ -76,7 +76,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress) ->
 
     # Load inputs
     progress(1, STEPS, "Riferimenti: fonti, indicatori, piano, dati di sintesi")
-    source_meta = reference.load_sources()
+    source_meta = {**reference.load_sources(), **sources.source_metadata()}
     indicators = reference.load_indicators()
     plan = reference.load_plan()
     headline = reference.load_headline_figures()

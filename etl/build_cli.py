@@ -7,9 +7,10 @@ from monitor.settings import load_settings
 
 
 def run(args) -> int:
-    """Build; exit 0, or 2 for bad reference data, 3 for failed checks (the old warehouse keeps serving)."""
+    """Build; exit 0, or 2 for bad reference data, 3 for failed checks, 4 for an unreadable download (old warehouse kept)."""
     from etl.build import BuildCheckError, build
     from etl.reference import ReferenceDataError
+    from etl.sources import SourceDataError
 
     try:
         summary = build(load_settings())
@@ -17,6 +18,10 @@ def run(args) -> int:
         print("Build interrotto: problemi nei file di riferimento.\n" + str(exc), file=sys.stderr)
         print("Il warehouse precedente resta in servizio.", file=sys.stderr)
         return 2
+    except SourceDataError as exc:
+        print(f"Build interrotto: un file scaricato non è leggibile ({exc}).", file=sys.stderr)
+        print("Il warehouse precedente resta in servizio.", file=sys.stderr)
+        return 4
     except BuildCheckError as exc:
         print("Build interrotto: controlli falliti.\n" + str(exc), file=sys.stderr)
         print("Il warehouse precedente resta in servizio.", file=sys.stderr)

@@ -7,6 +7,10 @@ import importlib
 # Each module defines add_parser(subparsers) and sets `run` (a function args -> exit code) as default.
 COMMAND_MODULES = (
     "etl.build_cli",
+    "etl.publish",
+    "etl.refresh_cli",
+    "etl.uploads.cli",
+    "etl.uploads.accounts_cli",
 )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import queries, warehouse
+from monitor import maps, queries, warehouse
 from monitor.settings import load_settings
 
 
@@ -17,3 +17,20 @@ def get(name: str, *args):
     """Result of monitor.queries.<name>(served warehouse, *args), cached by warehouse version."""
     db = load_settings().served_warehouse
     return _cached(name, str(db), warehouse.version(db), tuple(args))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _memo(name: str, db_version: str, extra: tuple, _build):
+    return _build()
+
+
+def memo(name: str, build, *extra):
+    """Cache build() per warehouse version under a name (for derived objects such as map GeoJSON)."""
+    db = load_settings().served_warehouse
+    return _memo(name, warehouse.version(db), tuple(extra), build)
+
+
+def map_geometry_urls(lang: str) -> tuple[str, str]:
+    """URLs of the comuni (with every value as properties) and zone GeoJSON files, written once per warehouse version."""
+    db = load_settings().served_warehouse
+    return memo("map_geometry_urls", lambda: maps.write_static_files(db, lang), lang)

@@ -59,6 +59,9 @@ def value(value, unit: str, decimals: int, lang: str = "it", signed: bool = Fals
     return text
 
 
+format_value = value  # alias for functions whose parameters are named `value`
+
+
 def flag(value, lang: str = "it") -> str:
     """A comune-level yes/no indicator (100 = yes, 0 = no)."""
     if is_missing(value):
@@ -69,3 +72,13 @@ def flag(value, lang: str = "it") -> str:
 def unit_label(unit: str, lang: str = "it") -> str:
     """Words for a unit, for axis titles and tables."""
     return UNIT_LABEL.get(unit, {}).get(lang, unit)
+
+
+def reading(template: str, value, unit: str, decimals: int, year, lang: str = "it") -> str:
+    """A plain-language sentence from a registry template with {year}, {value}, {abs} and {dir} (below/above)."""
+    if not template or is_missing(value):
+        return ""
+    words = {"it": ("sotto", "sopra", "pari a"), "en": ("below", "above", "equal to")}[lang]
+    direction = words[0] if value < 0 else words[1] if value > 0 else words[2]
+    absolute = number(abs(value), decimals, lang) if unit == "pp" else format_value(abs(value), unit, decimals, lang)
+    return template.format(year=int(year), value=format_value(value, unit, decimals, lang), abs=absolute, dir=direction)

@@ -24,10 +24,110 @@ def zones(db: Path) -> pd.DataFrame:
     return query(db, "zones")
 
 
+def indicators(db: Path) -> pd.DataFrame:
+    """The indicator registry with the levels, periods and source of the data each indicator has."""
+    return query(db, "indicators")
+
+
+def observations(db: Path, indicator: str, level: str) -> pd.DataFrame:
+    """All observations of one indicator at one level (comune, zona, cm), named and traced to their load."""
+    return query(db, "observations", {"indicator": indicator, "level": level})
+
+
+def municipalities(db: Path) -> pd.DataFrame:
+    """The comuni with zone, population, area and centroid."""
+    return query(db, "municipalities")
+
+
+def geometry(db: Path) -> pd.DataFrame:
+    """Simplified GeoJSON of every comune and zone outline."""
+    return query(db, "geometry")
+
+
+def plan(db: Path) -> pd.DataFrame:
+    """The 20 actions with their strategy's text, actors and projects."""
+    return query(db, "plan")
+
+
+def action_progress(db: Path) -> pd.DataFrame:
+    """Latest progress per action and zone (zone null = whole CM), with who loaded it and when."""
+    return query(db, "action_progress")
+
+
+def profile(db: Path, level: str, code: str, zone_id: int | None) -> pd.DataFrame:
+    """Every indicator's latest value for one zone or comune beside its zone and the CM."""
+    return query(db, "profile", {"level": level, "code": code, "zone_id": zone_id})
+
+
+def sources(db: Path) -> pd.DataFrame:
+    """Sources with licence, periods covered and last load."""
+    return query(db, "sources")
+
+
+def loads(db: Path) -> pd.DataFrame:
+    """Every load, newest first."""
+    return query(db, "loads")
+
+
+def all_observations(db: Path) -> pd.DataFrame:
+    """Every observation with names, source and load: the full-data download."""
+    return query(db, "all_observations")
+
+
+def gender_pairs(db: Path, base_indicator: str, level: str) -> pd.DataFrame:
+    """F and M values side by side per territory and period, with the F − M gap."""
+    rows = observations(db, base_indicator, level)
+    if rows.empty:
+        return pd.DataFrame(columns=["territory_code", "territory_name", "period", "F", "M", "gap", "producer", "loaded_at"])
+    wide = rows[rows["sex"].isin(["F", "M"])].pivot_table(
+        index=["territory_code", "territory_name", "period"], columns="sex", values="value", aggfunc="first")
+    wide = wide.reindex(columns=["F", "M"]).reset_index()
+    wide["gap"] = wide["F"] - wide["M"]
+    meta = rows.drop_duplicates(["territory_code", "period"])[["territory_code", "period", "producer", "loaded_at"]]
+    return wide.merge(meta, on=["territory_code", "period"], how="left").dropna(subset=["gap"])
+
+
+def service_gaps_by_zone(db: Path, indicator: str, period: int) -> pd.DataFrame:
+    """Per zone, for a yes/no service indicator: comuni and residents without the service, and their shares."""
+    rows = observations(db, indicator, "comune")
+    rows = rows[(rows["period"] == period) & (rows["sex"] == "T")]
+    if rows.empty:
+        return pd.DataFrame(columns=["zone_id", "zone_name", "comuni", "comuni_without", "share_comuni_without",
+                                     "residents", "residents_without", "share_residents_without"])
+    rows = rows.assign(without=rows["value"] <= 0)
+    rows = rows.assign(residents_without=rows["population"].where(rows["without"], 0))
+    by_zone = rows.groupby(["zone_id", "zone_name"]).agg(
+        comuni=("territory_code", "count"), comuni_without=("without", "sum"),
+        residents=("population", "sum"), residents_without=("residents_without", "sum")).reset_index()
+    return by_zone.assign(
+        share_comuni_without=100 * by_zone["comuni_without"] / by_zone["comuni"],
+        share_residents_without=100 * by_zone["residents_without"] / by_zone["residents"])
+
+
 # Every query a page runs, with example arguments, for the benchmarks (bench/) and the query tests.
 # A new page query is added here too.
 PAGE_QUERIES: dict[str, tuple] = {
     "headline": (),
     "build_info": (),
     "zones": (),
+    "indicators": (),
+    "observations": ("share_age_65_plus", "comune"),
+    "municipalities": (),
+    "geometry": (),
+    "plan": (),
+    "action_progress": (),
+    "profile": ("comune", "001272", 1),
+    "sources": (),
+    "loads": (),
+    "all_observations": (),
+    "gender_pairs": ("share_age_18_35", "zona"),
+    "service_gaps_by_zone": ("share_comuni_pharmacy", 2024),
 }
+
+
+def comune_values(db: Path) -> pd.DataFrame:
+    """Every comune-level observation with unit, decimals and kind, for map labels."""
+    return query(db, "comune_values")
+
+
+PAGE_QUERIES["comune_values"] = ()

@@ -15,6 +15,8 @@ _KEYS = {
     "public_warehouse": ("paths", "public_warehouse", "PSM_PUBLIC_WAREHOUSE"),
     "mode": ("app", "mode", "PSM_MODE"),
     "default_language": ("app", "default_language", "PSM_LANGUAGE"),
+    "upload_max_bytes": ("uploads", "max_bytes", "PSM_UPLOAD_MAX_BYTES"),
+    "accounts_file": ("auth", "accounts_file", "PSM_ACCOUNTS_FILE"),
 }
 MODES = ("internal", "public")
 
@@ -29,6 +31,8 @@ class Settings:
     mode: str
     default_language: str
     build: dict
+    upload_max_bytes: int = 10_000_000
+    accounts_file: Path | None = None
 
     @property
     def is_public(self) -> bool:
@@ -61,4 +65,6 @@ def load_settings() -> Settings:
         mode=values["mode"],
         default_language=values["default_language"] or "it",
         build=config.get("build", {}),
+        upload_max_bytes=int(values["upload_max_bytes"] or 10_000_000),
+        accounts_file=_resolve(values["accounts_file"] or "data/accounts.toml"),
     )

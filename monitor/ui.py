@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import fmt
+from monitor import downloads, fmt
 from monitor.i18n import picker
 
 
@@ -45,10 +45,7 @@ def provisional_zones_notice(status: str) -> None:
 
 def download(frame: pd.DataFrame, file_name: str, key: str) -> None:
     """A CSV download of exactly the rows shown (formula-like cells neutralised)."""
-    safe = frame.copy()
-    for column in safe.select_dtypes(include=["object", "string"]).columns:
-        safe[column] = safe[column].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@" else v)
-    st.download_button(L("Scarica i dati (CSV)", "Download data (CSV)"), safe.to_csv(index=False).encode("utf-8"),
+    st.download_button(L("Scarica i dati (CSV)", "Download data (CSV)"), downloads.csv_bytes(frame),
                        file_name=file_name, mime="text/csv", key=key)
 
 
@@ -81,3 +78,110 @@ def choice(options) -> callable:
     """A parser accepting only the given options (compared as text)."""
     by_text = {str(o): o for o in options}
     return lambda raw: by_text.get(str(raw))
+
+
+def url_select(label: str, options: list, key: str, default=None, format_func=str, container=st,
+               placeholder: str | None = None) -> object:
+    """A selectbox whose value lives in the URL under `key`; with a placeholder, no choice (None) is allowed."""
+    if not options:
+        return None
+    fallback = default if default in options else (None if placeholder else options[0])
+    url_param(key, choice(options), default=fallback)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = fallback
+    return container.selectbox(label, options, key=key, format_func=format_func, placeholder=placeholder)
+
+
+def indicator_name(row, lang_code: str | None = None) -> str:
+    """Indicator name in the view's language from a registry row."""
+    return row["name_en"] if (lang_code or lang()) == "en" else row["name_it"]
+
+
+def no_data(row) -> None:
+    """Say that an indicator has no data yet and what would fill it."""
+    fill = row["fill_en"] if lang() == "en" else row["fill_it"]
+    st.info(L("Nessun dato caricato. Lo riempirebbe: ", "No data loaded. It would be filled by: ") + fill,
+            icon=":material/hourglass_empty:")
+
+
+SEX_LABELS = {"it": {"T": "Totale", "F": "Donne", "M": "Uomini"}, "en": {"T": "Total", "F": "Women", "M": "Men"}}
+
+
+def sex_label(sex: str) -> str:
+    """Label of F, M, T in the view's language."""
+    return SEX_LABELS[lang()].get(sex, sex)
+
+
+def detail_page(row) -> tuple[str, dict]:
+    """Page file and query parameters that detail an indicator (gaps → gender page, others → services map)."""
+    if row.get("aggregation") == "gap" or str(row["code"]).startswith("gap_"):
+        return "pages/divari_genere.py", {"indicatore": str(row["code"])}
+    return "pages/servizi_territorio.py", {"indicatore": str(row["code"])}
+
+
+def target_status(row) -> str:
+    """'Obiettivo 2030: 60% · in linea / non in linea' (words and a symbol, never colour alone)."""
+    target, value, polarity = row["target_value"], row["value"], row["polarity"]
+    unit, decimals = row["unit"], int(row["decimals"])
+    if polarity == "higher_better":
+        on_track = value >= target
+    elif polarity == "higher_worse":
+        on_track = value <= target
+    else:
+        on_track = abs(value) <= abs(target)
+    period = "" if fmt.is_missing(row["target_period"]) else f" {int(row['target_period'])}"
+    status = L("✓ raggiunto o in linea", "✓ met or on track") if on_track else L("✗ non ancora raggiunto", "✗ not yet met")
+    return L("Obiettivo", "Target") + f"{period}: {fmt.value(target, unit, decimals, lang())} · {status}"
+
+
+def comparison_symbol(value, reference, polarity: str) -> str:
+    """▲ better / ▼ worse / = equal than the reference, by the indicator's polarity; ○ when it has none."""
+    if fmt.is_missing(value) or fmt.is_missing(reference):
+        return ""
+    if polarity == "neutral":
+        return "○"
+    if polarity == "zero_best":
+        value, reference = -abs(value), -abs(reference)
+    elif polarity == "higher_worse":
+        value, reference = -value, -reference
+    if abs(value - reference) < 1e-9:
+        return "="
+    better = value > reference
+    return L("▲ migliore", "▲ better") if better else L("▼ peggiore", "▼ worse")
+
+
+def profile_table(profile: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The profile as text columns: indicator, sex, year, value, zone, CM, comparison, source."""
+    rows = []
+    for r in profile.to_dict("records"):
+        own = fmt.flag(r["value"], lang()) if r["comune_kind"] == "flag" and level == "comune" else \
+            fmt.value(r["value"], r["unit"], int(r["decimals"]), lang())
+        rows.append({
+            "_code": r["code"],
+            L("Strategia", "Strategy"): r["strategy_code"],
+            L("Indicatore", "Indicator"): indicator_name(r),
+            L("Sesso", "Sex"): sex_label(r["sex"]),
+            L("Anno", "Year"): str(int(r["period"])),
+            L("Valore", "Value"): own,
+            L("Zona", "Zone"): fmt.value(r["zone_value"], r["unit"], int(r["decimals"]), lang()),
+            L("Città metropolitana", "Metropolitan City"): fmt.value(r["cm_value"], r["unit"], int(r["decimals"]), lang()),
+            L("Rispetto alla CM", "Against the CM"): comparison_symbol(r["value"], r["cm_value"], r["polarity"]),
+            L("Fonte", "Source"): f"{r['producer']}, {int(r['period'])}",
+        })
+    return pd.DataFrame(rows)
+
+
+COMPARISON_COLOURS = {"▲": "background-color: #cfe5f5", "▼": "background-color: #fbd9b9"}  # blue / orange
+
+
+def comparison_style(column: pd.Series) -> list[str]:
+    """Background colour of the comparison cells (blue better, orange worse); the symbol and word carry the meaning."""
+    return [COMPARISON_COLOURS.get(str(v)[:1], "") for v in column]
+
+
+def stop_if_empty(frame: pd.DataFrame) -> None:
+    """Stop the page with a clear message when the warehouse holds none of the rows it needs."""
+    if frame is None or len(frame) == 0:
+        st.warning(L("Il warehouse non contiene ancora questi dati: eseguire `python -m etl build`.",
+                     "The warehouse holds none of these data yet: run `python -m etl build`."))
+        st.stop()

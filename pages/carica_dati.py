@@ -1,7 +1,89 @@
-"""Page placeholder: built in its own issue."""
+"""Carica dati: an official uploads a CSV, sees every problem or the preview of the change, and publishes it."""
+import math
+
+import pandas as pd
 import streamlit as st
 
+from etl.uploads import native
+from etl.uploads.commit import UploadRefused, commit_file
+from etl.uploads.diff import counts, diff_against_published
+from etl.uploads.report import how_many, preview_table, problems_table
+from etl.uploads.templates import KINDS, TEMPLATES, meanings, template_bytes
+from etl.uploads.validate import too_large, validate_file
+from monitor import signin, ui
+from monitor.settings import load_settings
 from monitor.ui import L
 
-st.title(L("In preparazione", "In preparation"))
-st.write(L("Questa pagina è in preparazione.", "This page is being prepared."))
+who = signin.require_role("editor")  # re-checked on the server at every run
+settings = load_settings()
+lang = ui.lang()
+st.title(L("Carica dati", "Upload data"))
+st.write(L("Carica un file CSV esportato da Excel o dal sito dell'Istat: il monitor lo controlla, elenca ogni problema "
+           "oppure mostra l'anteprima della modifica. Nulla cambia finché non confermi, e ogni caricamento si può "
+           "annullare da «Storico e ripristino».",
+           "Upload a CSV exported from Excel or from Istat's site: the monitor checks it and lists every problem, or "
+           "previews the change. Nothing changes until you confirm, and every upload can be undone from «History»."))
+if done := st.session_state.pop("upload_done", None):
+    st.success(done)
+
+with st.expander(L("Modelli da compilare", "Templates to fill in")):
+    template_kind = st.selectbox(L("Modello", "Template"), KINDS, key="template_kind",
+                                 format_func=lambda k: TEMPLATES[k].title_en if lang == "en" else TEMPLATES[k].title_it)
+    st.dataframe(pd.DataFrame(meanings(template_kind, lang), columns=[
+        L("Colonna", "Column"), L("Cosa contiene", "What goes in it"), L("Obbligatoria", "Required")]), hide_index=True)
+    st.download_button(L("Scarica il modello (CSV)", "Download the template (CSV)"), template_bytes(template_kind),
+                       file_name=f"modello_{template_kind}.csv", mime="text/csv", key="template_download")
+
+kinds = [None, *KINDS, *(native.PREFIX + name for name in native.formats())]
+kind = st.selectbox(L("Tipo di file", "File kind"), kinds, key="upload_kind",
+                    format_func=lambda k: L("Riconosci dal file", "Recognise from the file") if k is None
+                    else TEMPLATES[k].title_it if k in TEMPLATES else k)
+round_number = st.session_state.setdefault("upload_round", 0)
+uploaded = st.file_uploader(L("File CSV", "CSV file"), type=["csv", "txt"], key=f"upload_file_{round_number}",
+                            max_upload_size=max(1, math.ceil(settings.upload_max_bytes / 2**20)))
+if uploaded is None:
+    st.stop()
+if uploaded.size > settings.upload_max_bytes:  # refused before its bytes are read
+    st.error(too_large(uploaded.size, settings.upload_max_bytes))
+    st.stop()
+
+raw = uploaded.getvalue()
+report = validate_file(raw, uploaded.name, kind, max_bytes=settings.upload_max_bytes)
+if report.kind:
+    st.caption(f"{report.kind} · {report.dialect} · " + L(f"{report.rows} righe", f"{report.rows} rows"))
+for warning in report.warnings:
+    st.warning(warning)
+if not report.ok:
+    st.error(L(f"Il file ha {how_many(len(report.problems))}: nulla è stato caricato. Correggi e caricalo di nuovo.",
+               f"The file has {how_many(len(report.problems), 'en')}: nothing was loaded. Fix and upload it again."))
+    problems = problems_table(report.problems, lang)
+    st.dataframe(problems, hide_index=True, key="problems_table")
+    ui.download(problems, "problemi.csv", key="problems_download")
+    st.stop()
+
+st.subheader(L("Anteprima della modifica", "Preview of the change"))
+preview = diff_against_published(report.parsed, settings.warehouse)
+total = counts(preview)
+columns = st.columns(4)
+for column, (name, it, en) in zip(columns, [("added", "Aggiunte", "Added"), ("changed", "Modificate", "Changed"),
+                                            ("removed", "Tolte", "Removed"), ("unchanged", "Invariate", "Unchanged")]):
+    column.metric(L(f"Righe {it.lower()}", f"{en} rows"), total[name])
+st.dataframe(preview_table(preview, lang), hide_index=True, key="preview_table")
+if report.has_example_rows:
+    st.stop()
+
+if st.button(L("Conferma e pubblica", "Confirm and publish"), type="primary", key="upload_confirm"):
+    with st.status(L("Pubblicazione: controllo e ricostruzione del warehouse…", "Publishing: checks and rebuild…"),
+                   expanded=True) as status:
+        try:
+            entry = commit_file(raw, uploaded.name, who.name, settings, kind=report.kind, account=who.account,
+                                progress=lambda step, steps, message: status.write(message))
+        except UploadRefused as exc:
+            status.update(label=L("Caricamento rifiutato", "Upload refused"), state="error")
+            st.error(str(exc))
+            st.stop()
+    st.session_state["upload_done"] = L(
+        f"Caricamento {entry['id']} pubblicato da {entry['by']}: i dati sono già visibili nelle pagine.",
+        f"Upload {entry['id']} published by {entry['by']}: the pages already show the new figures.")
+    st.session_state["upload_round"] = round_number + 1
+    st.rerun()

@@ -31,3 +31,18 @@ def test_app_builds_missing_warehouse_on_first_start(project_env):
     assert not at.exception
     assert (project_env / "warehouse.duckdb").exists()
     assert "42,6%" in [m.value for m in at.metric]
+
+
+def test_rebuild_shows_up_without_restart(warehouse, tmp_path, monkeypatch):
+    from etl import reference
+    from etl.build import build
+    from monitor.settings import load_settings
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert "147,9" in [m.value for m in at.metric]
+    changed = tmp_path / "headline_figures.csv"
+    changed.write_text(reference.HEADLINE_FILE.read_text(encoding="utf-8").replace(",147.9,", ",150.2,"), encoding="utf-8")
+    monkeypatch.setattr(reference, "HEADLINE_FILE", changed)
+    build(load_settings(), progress=lambda *a: None)
+    at.run()
+    assert "150,2" in [m.value for m in at.metric] and "147,9" not in [m.value for m in at.metric]

@@ -139,3 +139,13 @@ def test_killed_build_leaves_old_warehouse_serving(project_env):
     assert table_dump(settings.warehouse) == before
     build(settings, progress=lambda *a: None)  # the next build clears the leftover and succeeds
     assert not temp_path(settings.warehouse).exists()
+
+
+def test_concurrent_builds_are_serialised(project_env):
+    env = {**os.environ}
+    procs = [subprocess.Popen([sys.executable, "-m", "etl", "build"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert all(code == 0 for code, _ in results), results
+    warehouse = load_settings().warehouse
+    assert scalar(warehouse, "select count(*) from municipality") == 312

@@ -77,7 +77,9 @@ create table indicator (
     comune_kind varchar not null check (comune_kind in ('value', 'flag')),
     headline_order integer,
     fill_it varchar not null,
-    fill_en varchar not null
+    fill_en varchar not null,
+    reading_it varchar,
+    reading_en varchar
 );
 
 create table observation (

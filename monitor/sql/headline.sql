@@ -6,7 +6,7 @@ with ranked as (
     where i.headline_order is not null and o.level = 'cm' and o.sex = 'T'
 )
 select
-    i.code, i.name_it, i.name_en, i.unit, i.decimals, i.polarity, i.strategy_code, i.fill_it, i.fill_en,
+    i.code, i.name_it, i.name_en, i.unit, i.decimals, i.polarity, i.strategy_code, i.fill_it, i.fill_en, i.reading_it, i.reading_en,
     i.headline_order,
     cur.period, cur.value, cur.derived,
     prev.period as previous_period, prev.value as previous_value,

@@ -68,6 +68,18 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="session")
+def app_url(server, browser):
+    """The server after one session has run the app: Streamlit learns the pages of st.navigation on the first run,
+    and until then a deep link shows a spurious «Page not found» notice."""
+    context = browser.new_context()
+    warm = context.new_page()
+    warm.goto(server + "/")
+    wait_for_app(warm, "Quadro generale")
+    context.close()
+    return server
+
+
 @pytest.fixture
 def page(browser):
     """A fresh page at desktop width."""

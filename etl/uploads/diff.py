@@ -1,0 +1,144 @@
+"""Preview of a change: rows added, changed (old → new) and removed against what is published, largest first."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from monitor.warehouse import connect
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "uploads"
+DIFF_COLUMNS = ["change", "table", "key", "field", "old", "new", "delta"]
+CHANGE_ORDER = {"changed": 0, "added": 1, "removed": 2, "unchanged": 3}
+# What each kind of upload compares: published query, key columns, compared fields, table label.
+SHAPES = {
+    "indicators": ("published_observations", ["indicator_code", "level", "territory_code", "period", "sex"],
+                   ["value"], "osservazioni"),
+    "progress": ("published_progress", ["action_code", "zone_id", "as_of"],
+                 ["status", "percent", "funds_allocated", "funds_spent", "note"], "avanzamento azioni"),
+    "targets": ("published_targets", ["indicator_code", "level", "territory_code", "sex"],
+                ["baseline_period", "baseline_value", "target_period", "target_value"], "obiettivi"),
+    "zones": ("published_zones", ["codice_istat"], ["zona_id", "zona_nome"], "zone omogenee"),
+}
+
+
+def published(warehouse_path: Path, name: str, codes: list[str] | None = None) -> pd.DataFrame:
+    """Rows of etl/sql/uploads/<name>.sql from a warehouse, read-only."""
+    sql = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    con = connect(Path(warehouse_path))
+    try:
+        return con.execute(sql, {"codes": codes} if "$codes" in sql else {}).df()
+    finally:
+        con.close()
+
+
+def kind_of(parsed: pd.DataFrame) -> str:
+    """The upload kind of a parsed frame (its attrs, or its columns)."""
+    kind = parsed.attrs.get("kind", "")
+    if kind in SHAPES:
+        return kind
+    if kind.startswith("native:") or "value" in parsed.columns:
+        return "indicators"
+    return next(k for k, (_q, key, _f, _t) in SHAPES.items() if set(key) <= set(parsed.columns))
+
+
+def _same_series(old: pd.Series, new: pd.Series) -> pd.Series:
+    """Element-wise equality: both missing, numbers equal to 1e-9 (relative), or the same text."""
+    old_num, new_num = pd.to_numeric(old, errors="coerce"), pd.to_numeric(new, errors="coerce")
+    numeric = old_num.notna() & new_num.notna()
+    close = (old_num - new_num).abs() <= 1e-9 * old_num.abs().clip(lower=1.0)
+    both_missing = old.isna() & new.isna()
+    text = old.notna() & new.notna() & (old.astype(str) == new.astype(str))
+    return both_missing | (numeric & close) | (~numeric & text)
+
+
+def _labels(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    parts = [frame[k].astype(object).where(frame[k].notna(), "CM").astype(str) for k in key]
+    return pd.concat(parts, axis=1).agg(" · ".join, axis=1) if len(frame) else pd.Series(dtype=object)
+
+
+def _summaries(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """The given fields of each row as 'a · b · c' (missing ones left out)."""
+    if len(columns) == 1:
+        return frame[columns[0]].astype(object)
+    text = frame[columns].astype(object).where(frame[columns].notna(), None)
+    return text.apply(lambda row: " · ".join(str(v) for v in row if v is not None), axis=1)
+
+
+def _block(change: str, table: str, frame: pd.DataFrame, key: list[str], field: str, old, new, delta) -> pd.DataFrame:
+    return pd.DataFrame({"change": change, "table": table, "key": _labels(frame, key), "field": field,
+                         "old": old, "new": new, "delta": delta}, columns=DIFF_COLUMNS)
+
+
+def compare(old: pd.DataFrame, new: pd.DataFrame, key: list[str], fields: list[str], table: str,
+            removed: bool) -> pd.DataFrame:
+    """Row-by-row comparison on the key; with removed=False (an upload), keys only in `old` are left out."""
+    old, new = _normalise_keys(old, key), _normalise_keys(new, key)
+    merged = old[key + fields].merge(new[key + fields], on=key, how="outer" if removed else "right",
+                                     suffixes=("_old", "_new"), indicator=True)
+    olds, news = [f + "_old" for f in fields], [f + "_new" for f in fields]
+    same = {f: _same_series(merged[f + "_old"], merged[f + "_new"]) for f in fields}
+    both = merged["_merge"] == "both"
+    quiet = both & pd.concat(same.values(), axis=1).all(axis=1)
+    everything = ", ".join(fields)
+    single = len(fields) == 1
+    added, gone = merged[merged["_merge"] == "right_only"], merged[merged["_merge"] == "left_only"]
+    blocks = [_block("added", table, added, key, everything, None, _summaries(added, news),
+                     pd.to_numeric(added[news[0]], errors="coerce") if single else None),
+              _block("removed", table, gone, key, everything, _summaries(gone, olds), None, None),
+              _block("unchanged", table, merged[quiet], key, everything, None, None, None)]
+    for f in fields:
+        rows = merged[both & ~same[f]]
+        delta = pd.to_numeric(rows[f + "_new"], errors="coerce") - pd.to_numeric(rows[f + "_old"], errors="coerce")
+        blocks.append(_block("changed", table, rows, key, f, rows[f + "_old"], rows[f + "_new"], delta))
+    blocks = [b for b in blocks if len(b)]
+    diff = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=DIFF_COLUMNS)
+    return sort_largest_first(diff)
+
+
+def _normalise_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in key:
+        if column == "as_of":
+            frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
+        elif column in ("zone_id", "zona_id", "period"):
+            frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+        else:
+            frame[column] = frame[column].astype(str)
+    return frame
+
+
+def sort_largest_first(diff: pd.DataFrame) -> pd.DataFrame:
+    """Changed rows first, then added, removed, unchanged; within each, the largest (relative) change first."""
+    delta = pd.to_numeric(diff["delta"], errors="coerce").abs()
+    old = pd.to_numeric(diff["old"], errors="coerce").abs()
+    size = (delta / old.where(old > 0)).fillna(delta.where(old.isna() | (old == 0)) * math.inf).fillna(0.0)
+    size = size.where(diff["change"] == "changed", delta.fillna(0.0))
+    order = diff["change"].map(CHANGE_ORDER)
+    return diff.assign(_o=order, _s=size).sort_values(["_o", "_s"], ascending=[True, False], kind="stable") \
+        .drop(columns=["_o", "_s"]).reset_index(drop=True)
+
+
+def diff_against_published(parsed: pd.DataFrame, warehouse_path: Path) -> pd.DataFrame:
+    """What an upload would change in the published warehouse: one row per added row or changed field."""
+    kind = kind_of(parsed)
+    query, key, fields, table = SHAPES[kind]
+    if not Path(warehouse_path).exists():
+        return compare(parsed.iloc[0:0], parsed, key, fields, table, removed=False)
+    codes = sorted(parsed["indicator_code"].unique().tolist()) if "indicator_code" in parsed else None
+    current = published(warehouse_path, query, codes) if kind != "zones" else published(warehouse_path, query)
+    return compare(current, parsed, key, fields, table, removed=False)
+
+
+def diff_warehouses(before: Path, after: Path) -> pd.DataFrame:
+    """Every published row that differs between two warehouses (for the preview of a revert)."""
+    parts = [compare(published(before, query), published(after, query), key, fields, table, removed=True)
+             for query, key, fields, table in SHAPES.values()]
+    return sort_largest_first(pd.concat(parts, ignore_index=True))
+
+
+def counts(diff: pd.DataFrame) -> dict[str, int]:
+    """Rows per change type (a changed row counts once however many fields changed)."""
+    distinct = diff.drop_duplicates(["change", "table", "key"])
+    return {change: int((distinct["change"] == change).sum()) for change in CHANGE_ORDER}

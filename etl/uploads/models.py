@@ -1,0 +1,214 @@
+"""pandera contracts of the upload templates: one DataFrameModel per kind, strict and coercing, checked lazily.
+
+Checks that need the reference lists read the Registry bound to checks.REGISTRY by the validator. A custom check
+is named "column:problem"; etl/uploads/problems.py turns each name into an Italian message.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from etl.uploads.checks import LEVELS, REGISTRY, attr, in_indicator_range, num, sex_allowed, territory_known
+from monitor.progress_status import STATUSES
+
+SEXES = ["F", "M", "T"]
+FIRST_YEAR = 1990
+
+
+class IndicatorRows(pa.DataFrameModel):
+    """Indicator observations: one row per indicator × level × territory × year × sex."""
+
+    indicator_code: Series[str]
+    level: Series[str] = pa.Field(isin=LEVELS)
+    territory_code: Series[str]
+    period: Series[int] = pa.Field(ge=FIRST_YEAR)
+    sex: Series[str] = pa.Field(isin=SEXES)
+    value: Series[float]
+    numerator: Series[float] = pa.Field(nullable=True, ge=0)
+    denominator: Series[float] = pa.Field(nullable=True, gt=0)
+    note: Series[str] = pa.Field(nullable=True)
+    source_code: Optional[Series[str]] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["indicator_code", "level", "territory_code", "period", "sex"]
+
+    @pa.check("indicator_code", name="indicator_code:known_indicator")
+    def known_indicator(cls, codes: Series[str]) -> Series[bool]:
+        """Indicator codes of the registry."""
+        return codes.isin(REGISTRY.get().indicators.index)
+
+    @pa.check("source_code", name="source_code:known_source")
+    def known_source(cls, codes: Series[str]) -> Series[bool]:
+        """Empty, or a source of sources.toml."""
+        return codes.isna() | codes.isin(REGISTRY.get().sources)
+
+    @pa.check("period", name="period:not_future")
+    def not_future(cls, period: Series[int]) -> Series[bool]:
+        """No year that has not started yet."""
+        return period <= date.today().year
+
+    @pa.dataframe_check(name="territory_code:known_territory")
+    def known_territory(cls, df: pd.DataFrame) -> Series[bool]:
+        """A comune, zone or the CM at the row's level."""
+        return territory_known(df)
+
+    @pa.dataframe_check(name="sex:sex_for_indicator")
+    def sex_for_indicator(cls, df: pd.DataFrame) -> Series[bool]:
+        """F and M only for indicators kept by sex."""
+        return sex_allowed(df)
+
+    @pa.dataframe_check(name="value:in_range")
+    def value_in_range(cls, df: pd.DataFrame) -> Series[bool]:
+        """Values within the indicator's range."""
+        return in_indicator_range(df, "value")
+
+    @pa.dataframe_check(name="value:flag_value")
+    def flag_value(cls, df: pd.DataFrame) -> Series[bool]:
+        """Yes/no indicators: a comune's value is 100 or 0."""
+        flag = (attr(df, "comune_kind") == "flag") & (df["level"] == "comune")
+        return ~flag | num(df, "value").isin([0, 100])
+
+    @pa.dataframe_check(name="value:matches_ratio")
+    def matches_ratio(cls, df: pd.DataFrame) -> Series[bool]:
+        """Value = scale × numerator / denominator, to the indicator's rounding."""
+        ratio = (attr(df, "aggregation") == "ratio") & num(df, "numerator").notna() & num(df, "denominator").notna()
+        expected = attr(df, "scale").astype(float) * num(df, "numerator") / num(df, "denominator")
+        tolerance = 0.5 * 10.0 ** -(attr(df, "decimals").fillna(1).astype(float) - 1).clip(lower=0)
+        return ~ratio | ((num(df, "value") - expected).abs() <= tolerance)
+
+    @pa.dataframe_check(name="numerator:sum_is_value")
+    def sum_is_value(cls, df: pd.DataFrame) -> Series[bool]:
+        """For counts, the numerator is the value itself."""
+        additive = (attr(df, "aggregation") == "sum") & num(df, "numerator").notna()
+        return ~additive | ((num(df, "numerator") - num(df, "value")).abs() < 1e-9)
+
+
+class ProgressRows(pa.DataFrameModel):
+    """Action progress: one row per action × zone (empty = whole CM) × date."""
+
+    action_code: Series[str]
+    zone_id: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    as_of: Series[pd.Timestamp]
+    status: Series[str] = pa.Field(isin=list(STATUSES))
+    percent: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    funds_allocated: Series[float] = pa.Field(nullable=True, ge=0)
+    funds_spent: Series[float] = pa.Field(nullable=True, ge=0)
+    note: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["action_code", "zone_id", "as_of"]
+
+    @pa.check("action_code", name="action_code:known_action")
+    def known_action(cls, codes: Series[str]) -> Series[bool]:
+        """Action codes of the plan."""
+        return codes.isin(REGISTRY.get().actions)
+
+    @pa.check("zone_id", name="zone_id:known_zone")
+    def known_zone(cls, zones: Series[pd.Int64Dtype]) -> Series[bool]:
+        """Zones 1–11."""
+        return zones.isna() | zones.isin(REGISTRY.get().zone_ids)
+
+    @pa.check("as_of", name="as_of:plausible_date")
+    def plausible_date(cls, when: Series[pd.Timestamp]) -> Series[bool]:
+        """Dates from 2015 to today."""
+        return (when >= pd.Timestamp("2015-01-01")) & (when <= pd.Timestamp(date.today()))
+
+
+class TargetRows(pa.DataFrameModel):
+    """Baselines and targets: one row per indicator × level × territory × sex."""
+
+    indicator_code: Series[str]
+    level: Series[str] = pa.Field(isin=LEVELS)
+    territory_code: Series[str]
+    sex: Series[str] = pa.Field(isin=SEXES)
+    baseline_period: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=FIRST_YEAR)
+    baseline_value: Series[float] = pa.Field(nullable=True)
+    target_period: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=FIRST_YEAR, le=2100)
+    target_value: Series[float] = pa.Field(nullable=True)
+    note: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["indicator_code", "level", "territory_code", "sex"]
+
+    @pa.check("indicator_code", name="indicator_code:known_indicator")
+    def known_indicator(cls, codes: Series[str]) -> Series[bool]:
+        """Indicator codes of the registry."""
+        return codes.isin(REGISTRY.get().indicators.index)
+
+    @pa.dataframe_check(name="territory_code:known_territory")
+    def known_territory(cls, df: pd.DataFrame) -> Series[bool]:
+        """A comune, zone or the CM at the row's level."""
+        return territory_known(df)
+
+    @pa.dataframe_check(name="sex:sex_for_indicator")
+    def sex_for_indicator(cls, df: pd.DataFrame) -> Series[bool]:
+        """F and M only for indicators kept by sex."""
+        return sex_allowed(df)
+
+    @pa.dataframe_check(name="baseline_value:pair")
+    def baseline_pair(cls, df: pd.DataFrame) -> Series[bool]:
+        """Baseline year and value together."""
+        return num(df, "baseline_period").isna() == num(df, "baseline_value").isna()
+
+    @pa.dataframe_check(name="target_value:pair")
+    def target_pair(cls, df: pd.DataFrame) -> Series[bool]:
+        """Target year and value together."""
+        return num(df, "target_period").isna() == num(df, "target_value").isna()
+
+    @pa.dataframe_check(name="target_value:something_given")
+    def something_given(cls, df: pd.DataFrame) -> Series[bool]:
+        """A baseline or a target, at least."""
+        return num(df, "baseline_value").notna() | num(df, "target_value").notna()
+
+    @pa.dataframe_check(name="target_period:after_baseline")
+    def after_baseline(cls, df: pd.DataFrame) -> Series[bool]:
+        """The target year comes after the baseline year."""
+        start, end = num(df, "baseline_period"), num(df, "target_period")
+        return start.isna() | end.isna() | (end > start)
+
+    @pa.dataframe_check(name="baseline_value:in_range")
+    def baseline_in_range(cls, df: pd.DataFrame) -> Series[bool]:
+        """Baseline within the indicator's range."""
+        return in_indicator_range(df, "baseline_value")
+
+    @pa.dataframe_check(name="target_value:in_range")
+    def target_in_range(cls, df: pd.DataFrame) -> Series[bool]:
+        """Target within the indicator's range."""
+        return in_indicator_range(df, "target_value")
+
+
+class ZoneRows(pa.DataFrameModel):
+    """Official zone list: one row per comune of the CM with its zona omogenea."""
+
+    codice_istat: Series[str]
+    comune: Series[str]
+    zona_id: Series[int]
+    zona_nome: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["codice_istat"]
+
+    @pa.check("codice_istat", name="codice_istat:known_comune")
+    def known_comune(cls, codes: Series[str]) -> Series[bool]:
+        """Istat codes of the comuni of the CM."""
+        return codes.isin(REGISTRY.get().comuni)
+
+    @pa.check("zona_id", name="zona_id:known_zone")
+    def known_zone(cls, zones: Series[int]) -> Series[bool]:
+        """Zones 1–11."""
+        return zones.isin(REGISTRY.get().zone_ids)
+
+
+MODELS = {"indicators": IndicatorRows, "progress": ProgressRows, "targets": TargetRows, "zones": ZoneRows}

@@ -1,0 +1,74 @@
+"""Plotly charts of the pages: pure functions from DataFrames to figures (Okabe-Ito colours, shapes as well as colour)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from monitor import fmt
+
+FEMALE, MALE, NEUTRAL, ACCENT = "#D55E00", "#0072B2", "#7F7F7F", "#009E73"
+SEPARATORS = {"it": ",.", "en": ".,"}
+
+
+def _layout(fig: go.Figure, lang: str, height: int, x_title: str = "", y_title: str = "") -> go.Figure:
+    fig.update_layout(height=height, margin=dict(l=8, r=8, t=30, b=8), separators=SEPARATORS[lang],
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0), plot_bgcolor="white",
+                      xaxis_title=x_title, yaxis_title=y_title, font=dict(size=13))
+    fig.update_xaxes(showgrid=True, gridcolor="#E5E5E5", zeroline=True, zerolinecolor="#999")
+    return fig
+
+
+def gap_dumbbell(pairs: pd.DataFrame, unit: str, decimals: int, lang: str, labels: dict) -> go.Figure:
+    """One row per territory: the F value (circle) and the M value (square) joined by a line, sorted by gap."""
+    pairs = pairs.sort_values("gap", ascending=False)  # plotly draws the first row at the bottom
+    fig = go.Figure()
+    for row in pairs.itertuples():
+        fig.add_trace(go.Scatter(x=[row.F, row.M], y=[row.territory_name] * 2, mode="lines",
+                                 line=dict(color="#BBBBBB", width=3), showlegend=False, hoverinfo="skip"))
+    for sex, color, symbol in (("F", FEMALE, "circle"), ("M", MALE, "square")):
+        text = [fmt.value(v, unit, decimals, lang) for v in pairs[sex]]
+        fig.add_trace(go.Scatter(x=pairs[sex], y=pairs["territory_name"], mode="markers", name=labels[sex],
+                                 marker=dict(color=color, symbol=symbol, size=12), text=text,
+                                 hovertemplate="%{y}: %{text}<extra>" + labels[sex] + "</extra>"))
+    return _layout(fig, lang, height=120 + 28 * len(pairs), x_title=fmt.unit_label(unit, lang))
+
+
+def ranked_bars(rows: pd.DataFrame, value_col: str, label_col: str, unit: str, decimals: int, lang: str,
+                reference: float | None = None, reference_label: str = "") -> go.Figure:
+    """Horizontal bars ranked by value, each labelled with its formatted value; optional reference line."""
+    rows = rows.sort_values(value_col)
+    text = [fmt.value(v, unit, decimals, lang) for v in rows[value_col]]
+    fig = go.Figure(go.Bar(x=rows[value_col], y=rows[label_col], orientation="h", marker_color=MALE,
+                           text=text, textposition="outside", cliponaxis=False,
+                           hovertemplate="%{y}: %{text}<extra></extra>"))
+    if reference is not None and not fmt.is_missing(reference):
+        fig.add_vline(x=reference, line_dash="dash", line_color=FEMALE,
+                      annotation_text=reference_label, annotation_position="top")
+    return _layout(fig, lang, height=120 + 28 * len(rows), x_title=fmt.unit_label(unit, lang))
+
+
+def trend(rows: pd.DataFrame, unit: str, decimals: int, lang: str, labels: dict) -> go.Figure:
+    """Values over the years, one line per sex present (F, M, T), markers with distinct shapes."""
+    fig = go.Figure()
+    styles = {"F": (FEMALE, "circle"), "M": (MALE, "square"), "T": (NEUTRAL, "diamond")}
+    for sex, (color, symbol) in styles.items():
+        part = rows[rows["sex"] == sex].sort_values("period")
+        if part.empty:
+            continue
+        text = [fmt.value(v, unit, decimals, lang) for v in part["value"]]
+        fig.add_trace(go.Scatter(x=part["period"], y=part["value"], mode="lines+markers+text", name=labels[sex],
+                                 line=dict(color=color), marker=dict(symbol=symbol, size=10), text=text,
+                                 textposition="top center", hovertemplate="%{x}: %{text}<extra></extra>"))
+    fig.update_xaxes(dtick=1, tickformat="d")
+    return _layout(fig, lang, height=320, y_title=fmt.unit_label(unit, lang))
+
+
+def progress_heatmap(grid: pd.DataFrame, lang: str) -> go.Figure:
+    """Zones (rows) × actions (columns): percent complete, written in each cell; empty cells = no update."""
+    text = grid.map(lambda v: "" if fmt.is_missing(v) else fmt.number(v, 0, lang) + "%")
+    fig = go.Figure(go.Heatmap(z=grid.values, x=list(grid.columns), y=list(grid.index), zmin=0, zmax=100,
+                               colorscale="Viridis", text=text.values, texttemplate="%{text}",
+                               hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+                               colorbar=dict(title="%", thickness=12)))
+    fig.update_xaxes(side="top", tickangle=-45)
+    return _layout(fig, lang, height=140 + 30 * len(grid.index))

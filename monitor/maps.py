@@ -1,0 +1,141 @@
+"""Maps of the comuni (pydeck): geometry in a static file the browser fetches once; colours and outlines per rerun."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pydeck as pdk
+
+from monitor import fmt, queries
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_URL = "app/static"
+# Viridis in 5 classes (colour-blind safe, ordered light to dark is not needed: the legend names each class).
+SEQUENTIAL = [[253, 231, 37], [94, 201, 98], [33, 145, 140], [59, 82, 139], [68, 1, 84]]
+FLAG_COLORS = {True: [0, 114, 178], False: [230, 159, 0]}   # Okabe-Ito blue = yes, orange = no
+MISSING_COLOR = [200, 200, 200]
+VIEW = pdk.ViewState(latitude=45.13, longitude=7.45, zoom=7.9, min_zoom=6, max_zoom=13)
+
+
+def combo_key(indicator: str, period: int, sex: str) -> str:
+    """Suffix of the properties holding one indicator × period × sex: r_<k> raw value, v_<k> formatted text."""
+    return hashlib.sha1(f"{indicator}|{period}|{sex}".encode()).hexdigest()[:8]
+
+
+def value_properties(values: pd.DataFrame, lang: str) -> dict[str, dict]:
+    """Per comune, the raw and formatted value of every comune-level observation, keyed r_<k> and v_<k>."""
+    props: dict[str, dict] = {}
+    for row in values.itertuples(index=False):
+        key = combo_key(row.indicator_code, row.period, row.sex)
+        text = fmt.flag(row.value, lang) if row.comune_kind == "flag" else fmt.value(row.value, row.unit, row.decimals, lang)
+        entry = props.setdefault(row.territory_code, {})
+        entry["v_" + key] = text
+        if not fmt.is_missing(row.value):
+            entry["r_" + key] = round(float(row.value), 6)
+    return props
+
+
+def feature_collection(geometry: pd.DataFrame, zone_names: dict, values: dict[str, dict]) -> dict:
+    """GeoJSON of the comuni with code (c), name (n), zone (z) and every value as properties."""
+    comuni = geometry[geometry["level"] == "comune"].sort_values("code")
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": json.loads(row.geojson),
+         "properties": {"c": row.code, "n": row.name, "z": zone_names.get(row.zone_id, ""), **values.get(row.code, {})}}
+        for row in comuni.itertuples(index=False)]}
+
+
+def zone_outline_collection(geometry: pd.DataFrame) -> dict:
+    """GeoJSON of the zone outlines."""
+    zones = geometry[geometry["level"] == "zona"]
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": json.loads(g), "properties": {"name": n}}
+        for g, n in zip(zones["geojson"], zones["name"]) if isinstance(g, str)]}
+
+
+def static_url(collection: dict, stem: str) -> str:
+    """Write a GeoJSON once under static/geo/ (name = content hash) and return its relative URL."""
+    body = json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    name = f"{stem}-{hashlib.sha256(body).hexdigest()[:16]}.json"
+    target = STATIC_DIR / "geo" / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(body)
+        os.replace(tmp, target)
+    return f"{STATIC_URL}/geo/{name}"
+
+
+def class_breaks(values: pd.Series, classes: int = 5) -> list[float]:
+    """Quantile class limits (unique, ascending) for a sequential legend."""
+    clean = values.dropna()
+    if clean.empty:
+        return []
+    return sorted(set(clean.quantile([k / classes for k in range(1, classes)]).round(10)))
+
+
+def class_of(value, breaks: list[float]) -> int | None:
+    """Index of the class a value falls in (None when missing)."""
+    if fmt.is_missing(value):
+        return None
+    return sum(value > b for b in breaks)
+
+
+def fill_expression(key: str, breaks: list[float], flag: bool) -> str:
+    """deck.gl expression colouring each comune from its r_<key> property (grey when missing)."""
+    prop = "properties.r_" + key
+    expr = json.dumps(MISSING_COLOR)
+    if flag:
+        return f"{prop} == null ? {expr} : {prop} > 0 ? {json.dumps(FLAG_COLORS[True])} : {json.dumps(FLAG_COLORS[False])}"
+    chain = json.dumps(SEQUENTIAL[len(breaks)])
+    for k in range(len(breaks) - 1, -1, -1):
+        chain = f"{prop} <= {breaks[k]!r} ? {json.dumps(SEQUENTIAL[k])} : {chain}"
+    return f"{prop} == null ? {expr} : {chain}"
+
+
+def view_of(centroids: pd.DataFrame | None) -> pdk.ViewState:
+    """The whole CM, or the comuni given (centroid_lon, centroid_lat) at a closer zoom."""
+    if centroids is None or centroids.empty:
+        return VIEW
+    return pdk.ViewState(latitude=float(centroids["centroid_lat"].mean()), longitude=float(centroids["centroid_lon"].mean()),
+                         zoom=9.2, min_zoom=6, max_zoom=13)
+
+
+def deck(comuni_url: str, zones_url: str, fill: str, tooltip_html: str, view: pdk.ViewState = VIEW) -> pdk.Deck:
+    """Choropleth of the comuni with the zone outlines on top; both geometries are static files fetched once."""
+    comuni = pdk.Layer("GeoJsonLayer", data=comuni_url, id="comuni", pickable=True, stroked=True, filled=True,
+                       get_fill_color=fill, get_line_color=[255, 255, 255], line_width_min_pixels=0.4, opacity=0.85,
+                       update_triggers={"getFillColor": fill})
+    outlines = pdk.Layer("GeoJsonLayer", data=zones_url, id="zone", stroked=True, filled=False,
+                         get_line_color=[20, 20, 20], line_width_min_pixels=1.6, pickable=False)
+    return pdk.Deck(layers=[comuni, outlines], initial_view_state=view, map_style=None,
+                    tooltip={"html": tooltip_html, "style": {"fontSize": "13px"}})
+
+
+def legend(breaks: list[float], unit: str, decimals: int, lang: str, flag: bool) -> pd.DataFrame:
+    """Legend rows (colour as hex, class label) in the map's order."""
+    def hex_of(rgb):
+        return "#%02x%02x%02x" % tuple(rgb)
+    if flag:
+        rows = [(hex_of(FLAG_COLORS[True]), fmt.flag(100, lang)), (hex_of(FLAG_COLORS[False]), fmt.flag(0, lang))]
+    else:
+        limits = [None, *breaks, None]
+        rows = []
+        for k in range(len(limits) - 1):
+            low, high = limits[k], limits[k + 1]
+            label = ("≤ " + fmt.value(high, unit, decimals, lang)) if low is None else \
+                    ("> " + fmt.value(low, unit, decimals, lang)) if high is None else \
+                    f"{fmt.value(low, unit, decimals, lang)} – {fmt.value(high, unit, decimals, lang)}"
+            rows.append((hex_of(SEQUENTIAL[k]), label))
+    rows.append((hex_of(MISSING_COLOR), fmt.MISSING[lang]))
+    return pd.DataFrame(rows, columns=["colour", "label"])
+
+
+def write_static_files(db: Path, lang: str) -> tuple[str, str]:
+    """Write the comuni (with every value) and zone GeoJSON of a warehouse for one language; return their URLs."""
+    geometry, zones = queries.geometry(db), queries.zones(db)
+    values = value_properties(queries.comune_values(db), lang)
+    comuni = feature_collection(geometry, dict(zip(zones["zone_id"], zones["name"])), values)
+    return static_url(comuni, f"comuni-{lang}"), static_url(zone_outline_collection(geometry), "zone")

@@ -1,0 +1,105 @@
+"""Every page under AppTest: on the fixture warehouse, on an empty one, in both languages, with URL filters."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = ["pages/quadro_generale.py", "pages/divari_genere.py", "pages/servizi_territorio.py",
+         "pages/avanzamento_azioni.py", "pages/profilo_territoriale.py", "pages/dati_fonti.py"]
+
+
+def run_page(page: str, params: dict | None = None) -> AppTest:
+    """Open the app with the URL parameters (the frame runs first, as in a browser), then go to the page."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    for key, value in (params or {}).items():  # a deep link to a page carries its parameters
+        at.query_params[key] = value
+    at.switch_page(page)
+    return at.run()
+
+
+@pytest.fixture
+def empty_warehouse(project_env) -> Path:
+    """A warehouse with every table and no rows."""
+    path = project_env / "warehouse.duckdb"
+    path.unlink()
+    con = duckdb.connect(str(path))
+    con.execute((ROOT / "etl" / "sql" / "schema.sql").read_text(encoding="utf-8"))
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_page_runs_on_fixture_warehouse(warehouse, page, lang):
+    at = run_page(page, {"lang": lang})
+    assert not at.exception, at.exception
+    assert at.title
+    assert at.selectbox(key="zona").label == {"it": "Zona omogenea", "en": "Homogeneous zone"}[lang]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_on_empty_warehouse(empty_warehouse, page):
+    at = run_page(page)
+    assert not at.exception, at.exception
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    return " ".join(str(p) for p in parts)
+
+
+def test_indicators_without_data_say_what_fills_them(warehouse):
+    at = run_page("pages/servizi_territorio.py", {"indicatore": "share_comuni_pharmacy"})
+    assert not at.exception
+    assert "Nessun dato caricato" in texts(at) and "Ministero della Salute" in texts(at)
+
+
+def test_zones_are_flagged_provisional(warehouse):
+    for page in ("pages/servizi_territorio.py", "pages/divari_genere.py", "pages/profilo_territoriale.py"):
+        assert "provvisoria" in texts(run_page(page))
+
+
+@pytest.mark.parametrize("page, params", [
+    ("pages/servizi_territorio.py", {"indicatore": "old_age_index", "anno": "2022", "sesso": "F"}),
+    ("pages/divari_genere.py", {"indicatore": "share_age_65_plus", "anno": "2022"}),
+    ("pages/profilo_territoriale.py", {"comune": "001272"}),
+    ("pages/avanzamento_azioni.py", {"strategia": "5.3"}),
+    ("pages/quadro_generale.py", {"zona": "5", "lang": "en"}),
+])
+def test_query_params_round_trip(warehouse, page, params):
+    at = run_page(page, params)
+    assert not at.exception
+    for key, value in params.items():
+        assert at.query_params[key] in (value, [value]), key  # written back to the URL after the run
+        if key not in ("zona", "lang"):                        # page widgets (the frame's are checked below)
+            assert str(at.session_state[key]) == value
+    if "zona" in params:
+        assert str(at.selectbox(key="zona").value) == params["zona"]
+
+
+def test_servizi_shows_the_chosen_indicator_and_year(warehouse):
+    at = run_page("pages/servizi_territorio.py", {"indicatore": "old_age_index", "anno": "2022", "sesso": "F"})
+    subheaders = " ".join(s.value for s in at.subheader)
+    assert "Indice di vecchiaia" in subheaders and "2022" in subheaders and "Donne" in subheaders
+
+
+def test_profile_of_torino_compares_with_cm(warehouse):
+    at = run_page("pages/profilo_territoriale.py", {"comune": "001272"})
+    table = at.dataframe[0].value
+    row = table[(table["Indicatore"] == "Popolazione residente") & (table["Sesso"] == "Totale")].iloc[0]
+    assert row["Valore"] == "841.600" and row["Città metropolitana"] == "2.198.237"
+
+
+def test_progress_page_without_progress_shows_catalogue(warehouse):
+    at = run_page("pages/avanzamento_azioni.py")
+    assert "Nessun avanzamento caricato" in texts(at)
+    assert len(at.expander) >= 20
+    assert any("5.5.3" in e.label for e in at.expander)
