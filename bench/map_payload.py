@@ -38,7 +38,7 @@ def figure(url_path: str, measured: tuple[int, list[int]] | None) -> report.Figu
                          f"≤ {BUDGET_BYTES // 1024} KB", report.verdict(worst <= BUDGET_BYTES))
 
 
-def run(quick: bool = False, pages: tuple[str, ...] = PAGES, changes: int = 6) -> list[report.Figure]:
+def run(quick: bool = False, pages: tuple[str, ...] = PAGES, changes: int = 12) -> list[report.Figure]:
     """Serve the app on a temp warehouse and measure each page's payload."""
     if quick:
         changes = 2
