@@ -85,3 +85,15 @@ def test_figure_lines_and_percentiles():
     assert report.Figure("upload", "", status=report.NOT_AVAILABLE).line() == "upload: not available"
     assert report.percentile([5, 1, 4, 2, 3], 0.95) == 5 and report.median([1, 2, 3, 4]) == 2
     assert report.emit([report.Figure("y", "3×", "≤ 2×", report.OVER)]) == 1
+
+
+def test_query_workers_over_the_memory_cap_are_stopped_and_the_rest_still_timed(synthetic, monkeypatch):
+    from bench import query_scale
+
+    monkeypatch.setattr(queries, "PAGE_QUERIES", {"zones": (), "build_info": ()})
+    seconds, capped = {"zones": [], "build_info": []}, set()
+    query_scale.time_queries(synthetic[0], seconds, capped, repeats=1, cap_bytes=40 * 2**20)
+    assert capped == {"zones", "build_info"}
+    seconds, capped = {"zones": [], "build_info": []}, set()
+    query_scale.time_queries(synthetic[0], seconds, capped, repeats=2, cap_bytes=4 * 2**30)
+    assert not capped and len(seconds["zones"]) == len(seconds["build_info"]) == 2
