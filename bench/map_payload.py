@@ -33,8 +33,8 @@ def figure(url_path: str, measured: tuple[int, list[int]] | None) -> report.Figu
         return report.Figure(name, "page not in the app's navigation", status=report.NOT_AVAILABLE)
     first, later = measured
     worst = max(later)
-    return report.Figure(name, f"{worst / 1024:.1f} KB max [mean {sum(later) / len(later) / 1024:.1f} KB, "
-                               f"first run {first / 1024:.1f} KB]",
+    return report.Figure(name, f"{worst / 1024:.1f} KB max ({worst:,} bytes) [mean {sum(later) / len(later) / 1024:.1f} "
+                               f"KB over {len(later)} reruns, first run {first / 1024:.1f} KB]",
                          f"≤ {BUDGET_BYTES // 1024} KB", report.verdict(worst <= BUDGET_BYTES))
 
 
