@@ -34,6 +34,7 @@ def _memory_gib() -> str:
 
 
 def _version(package: str) -> str:
+    """Installed version of a package, or 'not installed'."""
     try:
         return version(package)
     except PackageNotFoundError:

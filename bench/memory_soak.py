@@ -20,6 +20,7 @@ BUDGET_RATIO = 1.2
 async def _rerun_until(sessions: list[BrowserSession], pages: list[str], done: list[int], target: int) -> None:
     """Each session walks the pages (switch, then change filters) until `target` reruns were made in all."""
     async def viewer(session: BrowserSession, start: int) -> None:
+        """One session's walk, starting at page number `start`."""
         for url_path in itertools.islice(itertools.cycle(pages), start, None):
             for step in range(3):
                 if done[0] >= target:

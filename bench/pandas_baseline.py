@@ -14,6 +14,7 @@ class CsvTables:
     """CSV exports of the warehouse tables, each read once with pandas.read_csv; read seconds kept per table."""
 
     def __init__(self, paths: dict[str, Path]):
+        """Tables by name -> CSV path; nothing is read yet."""
         self.paths = paths
         self.frames: dict[str, pd.DataFrame] = {}
         self.read_seconds: dict[str, float] = {}
@@ -84,6 +85,7 @@ def same_answer(expected, got) -> bool:
     shared = [c for c in expected.columns if c in got.columns]
 
     def text(frame: pd.DataFrame) -> pd.DataFrame:
+        """The shared columns as comparable text."""
         return frame[shared].reset_index(drop=True).map(_text)
 
     return text(expected).equals(text(got))

@@ -24,6 +24,7 @@ class Figure:
 
     @property
     def missed(self) -> bool:
+        """True when the figure is over its budget."""
         return self.status == OVER
 
 

@@ -45,6 +45,7 @@ async def _on_page(sessions: list[BrowserSession], url_path: str, changes: int, 
     cpu_before = server.cpu_seconds(pid)
 
     async def viewer(session: BrowserSession) -> None:
+        """One session's timed filter changes."""
         for _ in range(changes):
             run = await session.change_filter()
             visit.append(run.seconds)

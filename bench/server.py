@@ -62,6 +62,7 @@ def streamlit_server(folder: Path, options: dict[str, str] | None = None):
 
 
 def _wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until the server answers its health check; fail if it exits or takes longer than timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

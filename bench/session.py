@@ -58,6 +58,7 @@ class BrowserSession:
     """One viewer: opens a page by url path, then changes its filters one at a time, like the frontend."""
 
     def __init__(self, ws_url: str, url_path: str, query_string: str = ""):
+        """A session of the app at ws_url that will open url_path; nothing is sent until load()."""
         self.ws_url, self.url_path, self.query_string = ws_url, url_path, query_string
         self.page_script_hash = ""
         self.pages: dict[str, str] = {}          # url path -> page script hash, from the app's navigation
@@ -70,11 +71,13 @@ class BrowserSession:
         self._ws = None
 
     async def __aenter__(self) -> "BrowserSession":
+        """Open the websocket (subprotocol 'streamlit', as the frontend)."""
         self._ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None,
                                             open_timeout=60, ping_interval=None)
         return self
 
     async def __aexit__(self, *exc) -> None:
+        """Close the websocket."""
         await self._ws.close()
 
     async def load(self) -> Run:
@@ -97,6 +100,7 @@ class BrowserSession:
         return await self._run()
 
     async def _run(self, page_name: str = "") -> Run:
+        """Send rerun_script with what the frontend would send, and wait for the run to finish."""
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = self.query_string
@@ -111,6 +115,7 @@ class BrowserSession:
         return await self._receive_run(started)
 
     async def _receive_run(self, started: float) -> Run:
+        """Read ForwardMsgs until script_finished, keeping what the next request needs."""
         size = count = exceptions = 0
         filters: dict[str, Filter] = {}
         while True:
