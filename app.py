@@ -1,13 +1,16 @@
 """The frame of the PSM Asse 5 monitor: mode, navigation, language, shared filters, footer."""
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
-from monitor import data, embed, ui
+from monitor import data, embed, sockets, ui
 from monitor.i18n import LANGUAGES
 from monitor.settings import load_settings
 
 st.set_page_config(page_title="PSM Asse 5 · Monitor", page_icon=":material/monitoring:", layout="wide")
+sockets.disable_nagle()  # once per server process: small websocket messages are not held for delayed ACKs
 settings = load_settings()
 
 
@@ -59,13 +62,16 @@ if not settings.is_public:
         st.Page("pages/storico_ripristino.py", title=L("Storico e ripristino", "History and undo"), icon=":material/history:",
                 url_path="storico"),
     ]
+if os.environ.get("PSM_BENCH_BARE") == "1":  # benchmarks only: the frame around an empty page (bench/)
+    navigation["Bench"] = [st.Page("bench/bare_page.py", title="Bench", url_path="bench-bare")]
 page = st.navigation(navigation)
 
 zones = data.get("zones")
+zone_names = dict(zip(zones["zone_id"], zones["name"]))
 ui.url_param("zona", ui.choice(zones["zone_id"]))
 with st.sidebar:
     st.selectbox(L("Zona omogenea", "Homogeneous zone"), options=list(zones["zone_id"]), index=None,
-                 format_func=lambda z: f"{z} · {zones.set_index('zone_id').at[z, 'name']}",
+                 format_func=lambda z: f"{z} · {zone_names[z]}",
                  placeholder=L("Tutta la Città metropolitana", "Whole Metropolitan City"),
                  key="zona")
 

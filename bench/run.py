@@ -1,0 +1,47 @@
+"""Run every benchmark and print `name: value (budget …) ok|over`; exit 1 when a budget is missed, 2 on a failure."""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import build_time, map_payload, memory_soak, query_scale, report, rerun_load, upload_check
+
+# name -> module with run(quick) -> list[report.Figure], in the order they run.
+BENCHMARKS = {
+    "rerun": rerun_load,
+    "queries": query_scale,
+    "payload": map_payload,
+    "upload": upload_check,
+    "build": build_time,
+    "soak": memory_soak,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: python bench/run.py [--quick] [--skip-soak] [--only NAME ...]."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: proves the harness works, figures mean nothing")
+    parser.add_argument("--skip-soak", action="store_true", help="leave out the memory soak (10,000 reruns, minutes)")
+    parser.add_argument("--only", action="append", choices=list(BENCHMARKS), help="run only these benchmarks")
+    args = parser.parse_args(argv)
+    chosen = [n for n in BENCHMARKS if (not args.only or n in args.only) and not (n == "soak" and args.skip_soak)]
+    missed = failed = False
+    for name in chosen:
+        try:
+            figures = BENCHMARKS[name].run(quick=args.quick)
+        except Exception:  # noqa: BLE001 - one broken benchmark must not hide the others' figures
+            print(f"{name}: failed", flush=True)
+            traceback.print_exc()
+            failed = True
+            continue
+        missed = bool(report.emit(figures)) or missed
+    return 2 if failed else 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Upload: validate and diff a 100,000-row indicator CSV, against pandas.read_csv of the same file."""
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pandas as pd
+
+from bench import report, server
+from etl import reference
+
+BUDGET_RATIO = 5.0
+COLUMNS = ["indicator_code", "level", "territory_code", "period", "sex", "value", "numerator", "denominator", "note"]
+
+
+def _indicator_rows(indicator, codes: list[str], year: int) -> list[list]:
+    """Rows of one indicator and year for every comune: F, M and T = F + M (or T only), consistent ratios."""
+    rows = []
+    for n, code in enumerate(codes):
+        parts = {}
+        for sex, share in (("F", 0.3 + (n % 7) / 20), ("M", 0.2 + (n % 5) / 20)):
+            denominator = 1000 + (n * 37 + year) % 900
+            parts[sex] = (round(denominator * share), denominator)
+        parts["T"] = (parts["F"][0] + parts["M"][0], parts["F"][1] + parts["M"][1])
+        for sex in ("F", "M", "T") if indicator.by_sex == "1" else ("T",):
+            numerator, denominator = parts[sex]
+            if indicator.aggregation == "sum":
+                rows.append([indicator.code, "comune", code, year, sex, str(numerator), numerator, None, None])
+            else:
+                value = f"{float(indicator.scale) * numerator / denominator:.{indicator.decimals}f}".replace(".", ",")
+                rows.append([indicator.code, "comune", code, year, sex, value, numerator, denominator, None])
+    return rows
+
+
+def upload_csv(rows: int = 100_000, last_year: int = 2024) -> bytes:
+    """A valid indicator upload in the template's dialect (semicolons, decimal comma) with `rows` comune rows."""
+    indicators = reference.load_indicators()
+    usable = indicators[indicators["comune_kind"].eq("value") & indicators["aggregation"].isin(["ratio", "sum"])]
+    codes = sorted(reference.read_csv_text(reference.ZONE_FILE)["codice_istat"])
+    table: list[list] = []
+    year = last_year
+    while len(table) < rows:
+        for indicator in usable.astype(str).itertuples(index=False):
+            table.extend(_indicator_rows(indicator, codes, year))
+        year -= 1
+    frame = pd.DataFrame(table[:rows], columns=COLUMNS).astype({"numerator": "Int64", "denominator": "Int64"})
+    return frame.to_csv(sep=";", index=False).encode("utf-8")
+
+
+def run(quick: bool = False, rows: int = 100_000, repeats: int = 3) -> list[report.Figure]:
+    """Time validate + diff and pandas.read_csv on the same file, interleaved; return the ratio."""
+    try:
+        from etl.uploads.diff import diff_against_published
+        from etl.uploads.validate import validate_file
+    except ImportError:
+        return [report.Figure("upload", "", status=report.NOT_AVAILABLE)]
+    if quick:
+        rows, repeats = 2_000, 1
+    raw = upload_csv(rows)
+    baseline, candidate = [], []
+    with tempfile.TemporaryDirectory(prefix="psm-bench-") as tmp:
+        warehouse = server.build_warehouse(Path(tmp))
+        warm = b"\n".join(raw.split(b"\n")[:100]) + b"\n"   # one-time loads (registry, imports) left out
+        pd.read_csv(io.BytesIO(warm), sep=";", decimal=",")
+        validate_file(warm, "warm.csv", kind=None)
+        for _ in range(repeats):
+            started = time.perf_counter()
+            pd.read_csv(io.BytesIO(raw), sep=";", decimal=",")
+            baseline.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            checked = validate_file(raw, "bench_indicators.csv", kind=None)
+            if checked.parsed is not None:
+                diff_against_published(checked.parsed, warehouse)
+            candidate.append(time.perf_counter() - started)
+    name = f"upload validate+diff {rows:,} rows"
+    if checked.parsed is None:
+        first = checked.problems.head(1).to_dict("records")
+        return [report.Figure(name, f"file refused: {first}", f"≤ {BUDGET_RATIO:g}× read_csv", report.OVER)]
+    ratio = report.median(candidate) / report.median(baseline)
+    return [report.Figure(name, f"{ratio:.1f}× read_csv [{report.ms(report.median(candidate))} vs "
+                                f"{report.ms(report.median(baseline))}]",
+                          f"≤ {BUDGET_RATIO:g}× read_csv", report.verdict(ratio <= BUDGET_RATIO))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: python bench/upload_check.py [--quick] [--rows N]."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a small file, to prove the harness works")
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    return report.emit(run(args.quick, args.rows))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
