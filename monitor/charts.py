@@ -71,4 +71,5 @@ def progress_heatmap(grid: pd.DataFrame, lang: str) -> go.Figure:
                                hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
                                colorbar=dict(title="%", thickness=12)))
     fig.update_xaxes(side="top", tickangle=-45)
+    fig.update_yaxes(autorange="reversed")  # first row (whole CM) at the top
     return _layout(fig, lang, height=140 + 30 * len(grid.index))

@@ -36,7 +36,9 @@ else:
     zone_names = dict(zip(zones["zone_id"], zones["name"]))
     grid = progress[progress["action_code"].isin(shown_plan["code"])].assign(
         zone=lambda p: p["zone_id"].map(lambda z: L("Intera CM", "Whole CM") if fmt.is_missing(z) else zone_names.get(z, z)))
-    heat = grid.pivot_table(index="zone", columns="action_code", values="percent", aggfunc="first")
+    rows = [L("Intera CM", "Whole CM"), *zones["name"]]
+    heat = grid.pivot_table(index="zone", columns="action_code", values="percent", aggfunc="first") \
+        .reindex(index=rows, columns=list(shown_plan["code"]))
     st.subheader(L("Percentuale di avanzamento per zona e azione", "Percent complete by zone and action"))
     st.plotly_chart(charts.progress_heatmap(heat, lang), config={"displayModeBar": False})
     latest = progress.sort_values("loaded_at").iloc[-1]
