@@ -29,6 +29,11 @@ def start_streamlit(env: dict, port: int) -> subprocess.Popen:
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return wait_healthy(proc, port, "Streamlit did not start")
+
+
+def wait_healthy(proc: subprocess.Popen, port: int, failure: str) -> subprocess.Popen:
+    """Return the server process once 127.0.0.1:port answers Streamlit's health check; kill it after 60 s."""
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -37,7 +42,7 @@ def start_streamlit(env: dict, port: int) -> subprocess.Popen:
         except requests.RequestException:
             time.sleep(0.3)
     proc.kill()
-    raise RuntimeError("Streamlit did not start")
+    raise RuntimeError(failure)
 
 
 @pytest.fixture(scope="session")

@@ -5,14 +5,12 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import requests
 
-from tests.browser.conftest import ROOT, free_port
+from tests.browser.conftest import ROOT, free_port, wait_healthy
 
 FRAME_ID = "psm-monitor"
 
@@ -21,15 +19,7 @@ def start_public(env: dict, port: int) -> subprocess.Popen:
     """Start the public instance with its own start command and wait for its health check."""
     proc = subprocess.Popen([str(ROOT / "deploy" / "start_public.sh"), str(port), "127.0.0.1"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).ok:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("the public instance did not start")
+    return wait_healthy(proc, port, "the public instance did not start")
 
 
 def host_page_server(iframe_src: str) -> ThreadingHTTPServer:
