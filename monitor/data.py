@@ -34,3 +34,8 @@ def map_geometry_urls(lang: str) -> tuple[str, str]:
     """URLs of the comuni (with every value as properties) and zone GeoJSON files, written once per warehouse version."""
     db = load_settings().served_warehouse
     return memo("map_geometry_urls", lambda: maps.write_static_files(db, lang), lang)
+
+
+def version() -> str:
+    """Version of the served warehouse (inode, mtime, size): the first argument of every cached page section."""
+    return warehouse.version(load_settings().served_warehouse)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,9 +50,30 @@ def _resolve(path: str) -> Path:
     return p if p.is_absolute() else PROJECT_ROOT / p
 
 
+_memo: dict[tuple, Settings] = {}
+_memo_lock = threading.Lock()
+
+
 def load_settings() -> Settings:
-    """Read config.toml (or $PSM_CONFIG) and apply environment overrides."""
+    """Read config.toml (or $PSM_CONFIG) and apply environment overrides; reread only when either changes.
+
+    Pages ask for the settings many times per rerun: the file is parsed again only when its path, size or
+    modification time, or one of the PSM_* variables, differs from the last call.
+    """
     config_path = Path(os.environ.get("PSM_CONFIG", PROJECT_ROOT / "config.toml"))
+    stat = config_path.stat()
+    key = (str(config_path), stat.st_mtime_ns, stat.st_size, *(os.environ.get(env) for _, _, env in _KEYS.values()))
+    settings = _memo.get(key)
+    if settings is None:
+        settings = _read_settings(config_path)
+        with _memo_lock:
+            _memo.clear()
+            _memo[key] = settings
+    return settings
+
+
+def _read_settings(config_path: Path) -> Settings:
+    """Parse the config file and apply environment overrides."""
     config = tomllib.loads(config_path.read_text(encoding="utf-8"))
     values = {}
     for name, (section, key, env) in _KEYS.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import downloads, fmt
+from monitor import charts, downloads, fmt
 from monitor.i18n import picker
 
 
@@ -43,10 +43,61 @@ def provisional_zones_notice(status: str) -> None:
                   "Zone composition is **provisional**, pending the official CMT list."), icon="ℹ️")
 
 
-def download(frame: pd.DataFrame, file_name: str, key: str) -> None:
-    """A CSV download of exactly the rows shown (formula-like cells neutralised)."""
-    st.download_button(L("Scarica i dati (CSV)", "Download data (CSV)"), downloads.csv_bytes(frame),
+def download(rows, file_name: str, key: str) -> None:
+    """A CSV download of exactly the rows shown (formula-like cells neutralised), written only when clicked.
+
+    rows is the DataFrame, or a function returning it (so a rerun does not even build the table it would write).
+    """
+    st.download_button(L("Scarica i dati (CSV)", "Download data (CSV)"),
+                       lambda: downloads.csv_bytes(rows() if callable(rows) else rows),
                        file_name=file_name, mime="text/csv", key=key)
+
+
+_cached_by_code: dict = {}
+
+
+def _cached_once(function):
+    """st.cache_data around a function defined in a page, created once per compiled function.
+
+    A page script runs again on every rerun, and st.cache_data hashes a function's source each time it wraps
+    it (about 0.3 ms). Streamlit compiles each page once, so the code object identifies the function across
+    reruns. The wrapper keeps the globals of the first run: such functions take everything that varies
+    (warehouse version, language, filters) as arguments, which their cache key needs anyway.
+    """
+    cached = _cached_by_code.get(function.__code__)
+    if cached is None:
+        cached = _cached_by_code[function.__code__] = st.cache_data(show_spinner=False, max_entries=1024)(function)
+    return cached
+
+
+def section(draw):
+    """Decorator for a page section that only draws elements (no widgets): Streamlit stores its messages per
+    distinct arguments and replays them on later reruns instead of running it.
+
+    Its arguments must hold everything it shows: the warehouse version (data.version()), the language and the
+    filters. A replay costs well under 1 ms; building the same tables and charts again costs 5–30 ms.
+    """
+    return _cached_once(draw)
+
+
+def memo(compute):
+    """Decorator for a page's derived data (options, labels, filtered rows), cached per distinct arguments;
+    the same rules as section()."""
+    return _cached_once(compute)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _replayed_chart(builder: str, args: tuple, kwargs: dict, key: str | None) -> None:
+    st.plotly_chart(getattr(charts, builder)(*args, **kwargs), config={"displayModeBar": False}, key=key)
+
+
+def chart(builder, *args, key: str | None = None, **kwargs) -> None:
+    """Draw the plotly figure monitor.charts.<builder>(*args, **kwargs).
+
+    Building and serialising a figure costs about 10 ms; Streamlit stores the chart message of each distinct
+    input and replays it on later reruns, so a filter change that comes back to a chart costs well under 1 ms.
+    """
+    _replayed_chart(builder.__name__, args, kwargs, key)
 
 
 def url_param(key: str, parse, default=None) -> None:

@@ -5,88 +5,156 @@ import streamlit as st
 from monitor import charts, data, fmt, ui
 from monitor.ui import L
 
-lang = ui.lang()
-st.title(L("Divari di genere", "Gender gaps"))
-st.write(L("Per ogni indicatore misurato per sesso: il valore delle donne e quello degli uomini, per zona omogenea "
-           "e per la Città metropolitana, e il divario.",
-           "For every indicator measured by sex: the value for women and for men, by homogeneous zone and for the "
-           "Metropolitan City, and the gap."))
-st.info(L("Convenzione: divario = valore delle donne − valore degli uomini (F − M). Un divario negativo indica "
-          "un valore più basso per le donne.",
-          "Convention: gap = value for women − value for men (F − M). A negative gap means a lower value for women."),
-        icon=":material/info:")
 
-registry = data.get("indicators").set_index("code")
-ui.stop_if_empty(registry)
-gaps = registry[registry["aggregation"] == "gap"]
-metric_columns = st.columns(max(len(gaps), 1))
-for column, (code, row) in zip(metric_columns, gaps.iterrows()):
-    cm = data.get("observations", code, "cm")
-    with column.container(border=True):
-        st.markdown(f"**{ui.indicator_name(row)}**")
-        if cm.empty:
-            ui.no_data(row)
-            continue
-        last = cm.sort_values("period").iloc[-1]
-        st.metric(ui.indicator_name(row), fmt.value(last["value"], row["unit"], int(row["decimals"]), lang),
-                  label_visibility="collapsed")
-        st.caption(ui.provenance(last["producer"], last["period"], last["loaded_at"], last["load_kind"], last["loaded_by"]))
+@ui.section
+def introduction(version: str, lang: str) -> None:
+    """Title, purpose, the gap convention and one card per gap indicator with its latest CM value."""
+    st.title(L("Divari di genere", "Gender gaps"))
+    st.write(L("Per ogni indicatore misurato per sesso: il valore delle donne e quello degli uomini, per zona omogenea "
+               "e per la Città metropolitana, e il divario.",
+               "For every indicator measured by sex: the value for women and for men, by homogeneous zone and for the "
+               "Metropolitan City, and the gap."))
+    st.info(L("Convenzione: divario = valore delle donne − valore degli uomini (F − M). Un divario negativo indica "
+              "un valore più basso per le donne.",
+              "Convention: gap = value for women − value for men (F − M). A negative gap means a lower value for women."),
+            icon=":material/info:")
+    registry = data.get("indicators").set_index("code")
+    gaps = registry[registry["aggregation"] == "gap"]
+    for column, (code, row) in zip(st.columns(max(len(gaps), 1)), gaps.iterrows()):
+        cm = data.get("observations", code, "cm")
+        with column.container(border=True):
+            st.markdown(f"**{ui.indicator_name(row)}**")
+            if cm.empty:
+                ui.no_data(row)
+                continue
+            last = cm.sort_values("period").iloc[-1]
+            st.metric(ui.indicator_name(row), fmt.value(last["value"], row["unit"], int(row["decimals"]), lang),
+                      label_visibility="collapsed")
+            st.caption(ui.provenance(last["producer"], last["period"], last["loaded_at"], last["load_kind"],
+                                     last["loaded_by"]))
 
-by_sex = registry[registry["by_sex"] & registry["aggregation"].isin(["ratio", "none"])]
-options = list(by_sex.index)
-gap_of = {code: row["gap_of"] for code, row in gaps.iterrows()}
-ui.url_param("indicatore", lambda raw: gap_of.get(raw, raw) if gap_of.get(raw, raw) in options else None)
-code = ui.url_select(L("Indicatore", "Indicator"), options, "indicatore", "share_age_18_35",
-                     lambda c: ui.indicator_name(by_sex.loc[c]) + ("" if by_sex.at[c, "observations"] else " · n.d."))
-meta = by_sex.loc[code]
-unit, decimals = meta["unit"], int(meta["decimals"])
-zone_pairs = data.get("gender_pairs", code, "zona")
-cm_pairs = data.get("gender_pairs", code, "cm")
-if zone_pairs.empty and cm_pairs.empty:
-    ui.no_data(meta)
-    st.stop()
-years = sorted(set(zone_pairs["period"]) | set(cm_pairs["period"]), reverse=True)
-year = ui.url_select(L("Anno", "Year"), years, "anno", years[0])
-ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
 
-shown = zone_pairs[zone_pairs["period"] == year]
-cm_row = cm_pairs[cm_pairs["period"] == year]
-pairs = shown
-if not cm_row.empty:
-    pairs = pd.concat([pairs, cm_row.assign(territory_name=L("Città metropolitana", "Metropolitan City"))])
-source_line = ui.provenance(pairs["producer"].iloc[0], year, pairs["loaded_at"].iloc[0])
-labels = {"F": ui.sex_label("F"), "M": ui.sex_label("M"), "T": ui.sex_label("T")}
+@ui.memo
+def indicator_choices(version: str, lang: str) -> tuple[list, dict, dict]:
+    """By-sex indicators (codes), their labels, and gap indicator → the indicator it is the gap of."""
+    registry = data.get("indicators").set_index("code")
+    by_sex = registry[registry["by_sex"] & registry["aggregation"].isin(["ratio", "none"])]
+    labels = {c: ui.indicator_name(r) + ("" if r["observations"] else " · n.d.") for c, r in by_sex.iterrows()}
+    gap_of = dict(registry.loc[registry["aggregation"] == "gap", "gap_of"])
+    return list(by_sex.index), labels, gap_of
 
-st.subheader(f"{ui.indicator_name(meta)} · {year}")
-if len(shown):
-    best, worst = shown.loc[shown["gap"].abs().idxmin()], shown.loc[shown["gap"].abs().idxmax()]
-    a, b, c = st.columns(3)
-    a.metric(L("Divario più contenuto", "Smallest gap"), fmt.value(best["gap"], "pp" if unit == "pct" else unit, decimals, lang))
-    a.caption(best["territory_name"])
-    b.metric(L("Divario più ampio", "Largest gap"), fmt.value(worst["gap"], "pp" if unit == "pct" else unit, decimals, lang))
-    b.caption(worst["territory_name"])
-    c.metric(L("Distanza tra le zone", "Spread between zones"),
-             fmt.value(shown["gap"].max() - shown["gap"].min(), "pp" if unit == "pct" else unit, decimals, lang))
-tab_chart, tab_trend, tab_table = st.tabs([L("Donne e uomini per zona", "Women and men by zone"),
-                                           L("Nel tempo", "Over time"), L("Tabella", "Table")])
-with tab_chart:
-    st.plotly_chart(charts.gap_dumbbell(pairs, unit, decimals, lang, labels), config={"displayModeBar": False})
+
+@ui.memo
+def years_of(version: str, code: str) -> list[int]:
+    """Years with an F − M pair for the indicator, newest first."""
+    return sorted(set(data.get("gender_pairs", code, "zona")["period"]) | set(data.get("gender_pairs", code, "cm")["period"]),
+                  reverse=True)
+
+
+@ui.memo
+def pairs_of(version: str, lang: str, code: str, year: int) -> pd.DataFrame:
+    """F, M and gap of every zone and of the CM in one year (the CM last, named)."""
+    zone_pairs, cm_pairs = data.get("gender_pairs", code, "zona"), data.get("gender_pairs", code, "cm")
+    shown, cm_row = zone_pairs[zone_pairs["period"] == year], cm_pairs[cm_pairs["period"] == year]
+    if cm_row.empty:
+        return shown
+    return pd.concat([shown, cm_row.assign(territory_name=L("Città metropolitana", "Metropolitan City"))])
+
+
+def source_of(pairs: pd.DataFrame, year: int) -> str:
+    """Provenance line of a year's pairs."""
+    return ui.provenance(pairs["producer"].iloc[0], year, pairs["loaded_at"].iloc[0])
+
+
+@ui.section
+def gap_summary(version: str, lang: str, code: str, year: int) -> None:
+    """Heading, and the smallest gap, the largest gap and the spread between zones."""
+    meta = data.get("indicators").set_index("code").loc[code]
+    unit, decimals = meta["unit"], int(meta["decimals"])
+    gap_unit = "pp" if unit == "pct" else unit
+    shown = data.get("gender_pairs", code, "zona")
+    shown = shown[shown["period"] == year]
+    st.subheader(f"{ui.indicator_name(meta)} · {year}")
+    if len(shown):
+        best, worst = shown.loc[shown["gap"].abs().idxmin()], shown.loc[shown["gap"].abs().idxmax()]
+        a, b, c = st.columns(3)
+        a.metric(L("Divario più contenuto", "Smallest gap"), fmt.value(best["gap"], gap_unit, decimals, lang))
+        a.caption(best["territory_name"])
+        b.metric(L("Divario più ampio", "Largest gap"), fmt.value(worst["gap"], gap_unit, decimals, lang))
+        b.caption(worst["territory_name"])
+        c.metric(L("Distanza tra le zone", "Spread between zones"),
+                 fmt.value(shown["gap"].max() - shown["gap"].min(), gap_unit, decimals, lang))
+
+
+@ui.section
+def dumbbell(version: str, lang: str, code: str, year: int) -> None:
+    """Women (circle) and men (square) of every zone and the CM, most negative gap at the top."""
+    meta = data.get("indicators").set_index("code").loc[code]
+    pairs = pairs_of(version, lang, code, year)
+    labels = {s: ui.sex_label(s) for s in ("F", "M", "T")}
+    st.plotly_chart(charts.gap_dumbbell(pairs, meta["unit"], int(meta["decimals"]), lang, labels),
+                    config={"displayModeBar": False})
     st.caption(L("Cerchio = donne, quadrato = uomini; in alto il divario più negativo. ",
-                 "Circle = women, square = men; the most negative gap at the top. ") + source_line)
-with tab_trend:
+                 "Circle = women, square = men; the most negative gap at the top. ") + source_of(pairs, year))
+
+
+@ui.section
+def trend(version: str, lang: str, code: str, year: int) -> None:
+    """The CM's values over the years by sex, chart and table."""
+    meta = data.get("indicators").set_index("code").loc[code]
     cm_series = data.get("observations", code, "cm")
     if cm_series["period"].nunique() < 2:
         st.info(L("Un solo anno disponibile: la serie storica apparirà con i prossimi caricamenti.",
                   "Only one year available: the time series will appear with the next loads."))
-    st.plotly_chart(charts.trend(cm_series, unit, decimals, lang, labels), config={"displayModeBar": False})
-    st.caption(L("Città metropolitana. ", "Metropolitan City. ") + source_line)
-    series = cm_series[["period", "sex", "value", "numerator", "denominator"]]
-    st.dataframe(series, hide_index=True, column_config={"period": st.column_config.NumberColumn(L("Anno", "Year"), format="%d")})
-    ui.download(series, f"serie_{code}.csv", key="download_series")
-with tab_table:
-    table = pairs[["territory_name", "period", "F", "M", "gap"]].sort_values("gap")
-    st.dataframe(table, hide_index=True, column_config={
+    labels = {s: ui.sex_label(s) for s in ("F", "M", "T")}
+    st.plotly_chart(charts.trend(cm_series, meta["unit"], int(meta["decimals"]), lang, labels),
+                    config={"displayModeBar": False})
+    st.caption(L("Città metropolitana. ", "Metropolitan City. ") + source_of(pairs_of(version, lang, code, year), year))
+    st.dataframe(series_table(version, code), hide_index=True,
+                 column_config={"period": st.column_config.NumberColumn(L("Anno", "Year"), format="%d")})
+
+
+def series_table(version: str, code: str) -> pd.DataFrame:
+    """The CM's series as shown and downloaded."""
+    return data.get("observations", code, "cm")[["period", "sex", "value", "numerator", "denominator"]]
+
+
+def gap_table(version: str, lang: str, code: str, year: int) -> pd.DataFrame:
+    """F, M and gap per territory, as shown and downloaded."""
+    return pairs_of(version, lang, code, year)[["territory_name", "period", "F", "M", "gap"]].sort_values("gap")
+
+
+@ui.section
+def table(version: str, lang: str, code: str, year: int) -> None:
+    """F, M and gap per territory in a table."""
+    st.dataframe(gap_table(version, lang, code, year), hide_index=True, column_config={
         "territory_name": L("Territorio", "Area"), "period": st.column_config.NumberColumn(L("Anno", "Year"), format="%d"),
-        "F": labels["F"], "M": labels["M"], "gap": L("Divario F − M", "Gap F − M")})
-    st.caption(source_line)
-    ui.download(table, f"divari_{code}_{year}.csv", key="download_gaps")
+        "F": ui.sex_label("F"), "M": ui.sex_label("M"), "gap": L("Divario F − M", "Gap F − M")})
+    st.caption(source_of(pairs_of(version, lang, code, year), year))
+
+
+lang, version = ui.lang(), data.version()
+ui.stop_if_empty(data.get("indicators"))
+introduction(version, lang)
+
+options, labels, gap_of = indicator_choices(version, lang)
+ui.url_param("indicatore", lambda raw: gap_of.get(raw, raw) if gap_of.get(raw, raw) in options else None)
+code = ui.url_select(L("Indicatore", "Indicator"), options, "indicatore", "share_age_18_35", labels.get)
+years = years_of(version, code)
+if not years:
+    ui.no_data(data.get("indicators").set_index("code").loc[code])
+    st.stop()
+year = ui.url_select(L("Anno", "Year"), years, "anno", years[0])
+ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+
+gap_summary(version, lang, code, year)
+tab_chart, tab_trend, tab_table = st.tabs([L("Donne e uomini per zona", "Women and men by zone"),
+                                           L("Nel tempo", "Over time"), L("Tabella", "Table")])
+with tab_chart:
+    dumbbell(version, lang, code, year)
+with tab_trend:
+    trend(version, lang, code, year)
+    ui.download(lambda: series_table(version, code), f"serie_{code}.csv", key="download_series")
+with tab_table:
+    table(version, lang, code, year)
+    ui.download(lambda: gap_table(version, lang, code, year), f"divari_{code}_{year}.csv", key="download_gaps")

@@ -124,7 +124,7 @@ def test_formula_like_cells_are_neutralised_in_exports(officials, monkeypatch):
     original = streamlit.download_button
 
     def recording(label, data, *args, **kwargs):
-        saved.append((kwargs.get("file_name"), data))
+        saved.append((kwargs.get("file_name"), data() if callable(data) else data))  # CSVs are written on click
         return original(label, data, *args, **kwargs)
     monkeypatch.setattr(streamlit, "download_button", recording)
     upload(page("carica_dati.py"), "formule.csv", indicators("=cmd|' /C calc'!A0;cm;001;2023;T;45,2;;;\n"))
