@@ -7,9 +7,12 @@ from monitor import maps, queries, warehouse
 from monitor.settings import load_settings
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+@st.cache_resource(show_spinner=False, max_entries=1024)
 def _cached(name: str, db: str, db_version: str, args: tuple):
     # db_version is part of the cache key only: a swapped warehouse gets new entries.
+    # One shared result per key, not a copy per call (unpickling a copy cost more than the rest of a rerun's
+    # lookups): callers never modify a result in place, and with pandas' copy-on-write a frame derived from it
+    # is independent of it.
     return getattr(queries, name)(db, *args)
 
 

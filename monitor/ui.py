@@ -1,6 +1,8 @@
 """Streamlit pieces shared by pages: language, provenance captions, notices, downloads."""
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 import streamlit as st
 
@@ -8,9 +10,12 @@ from monitor import charts, downloads, fmt
 from monitor.i18n import picker
 
 
+_outside_run = threading.local()  # language of a download written after its run, outside the script thread
+
+
 def lang() -> str:
     """Language of the current view (the frame's bound 'lang' widget), 'it' by default."""
-    return st.session_state.get("lang", "it") or "it"
+    return getattr(_outside_run, "lang", None) or st.session_state.get("lang", "it") or "it"
 
 
 def L(italian: str, english: str) -> str:  # noqa: N802 - reads like a translation marker
@@ -48,9 +53,18 @@ def download(rows, file_name: str, key: str) -> None:
 
     rows is the DataFrame, or a function returning it (so a rerun does not even build the table it would write).
     """
-    st.download_button(L("Scarica i dati (CSV)", "Download data (CSV)"),
-                       lambda: downloads.csv_bytes(rows() if callable(rows) else rows),
-                       file_name=file_name, mime="text/csv", key=key)
+    view_lang = lang()
+
+    def write() -> bytes:
+        # Runs when clicked, in a server thread with no session: texts take the language of the run that drew it.
+        _outside_run.lang = view_lang
+        try:
+            return downloads.csv_bytes(rows() if callable(rows) else rows)
+        finally:
+            _outside_run.lang = None
+
+    st.download_button(L("Scarica i dati (CSV)", "Download data (CSV)"), write, file_name=file_name, mime="text/csv",
+                       key=key)
 
 
 _cached_by_code: dict = {}

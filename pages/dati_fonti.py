@@ -4,79 +4,96 @@ import streamlit as st
 from monitor import data, downloads, fmt, ui
 from monitor.ui import L
 
-lang = ui.lang()
-st.title(L("Dati e fonti", "Data and sources"))
-st.write(L("Da dove vengono i numeri del monitor, con quale licenza, a quale periodo si riferiscono, quando sono "
-           "stati caricati e come sono calcolati; il download dei dati completi.",
-           "Where the monitor's figures come from, under which licence, which period they refer to, when they were "
-           "loaded and how they are computed; the full data download."))
 
-info = data.get("build_info")
-st.subheader(L("Fonti", "Sources"))
-sources = data.get("sources")
-table = sources.assign(
-    periodo=[("" if fmt.is_missing(a) else f"{int(a)}–{int(b)}" if a != b else f"{int(a)}")
-             for a, b in zip(sources["first_period"], sources["last_period"])],
-    caricato=[ui.loaded_on(t) for t in sources["last_loaded_at"]])
-st.dataframe(table[["producer", "title_en" if lang == "en" else "title_it", "licence", "periodo", "observations",
-                    "caricato", "url"]], hide_index=True, column_config={
-    "producer": L("Produttore", "Producer"), "title_it": L("Dati", "Data"), "title_en": L("Dati", "Data"),
-    "licence": L("Licenza", "Licence"), "periodo": L("Periodo", "Period"),
-    "observations": L("Osservazioni", "Observations"), "caricato": L("Ultimo caricamento", "Last load"),
-    "url": st.column_config.LinkColumn(L("Indirizzo", "Address"))})
+@ui.section
+def sources_methods_zones(version: str, lang: str) -> None:
+    """Title, sources with licences and periods, methods, and the zone list with its status."""
+    info = data.get("build_info")
+    st.title(L("Dati e fonti", "Data and sources"))
+    st.write(L("Da dove vengono i numeri del monitor, con quale licenza, a quale periodo si riferiscono, quando sono "
+               "stati caricati e come sono calcolati; il download dei dati completi.",
+               "Where the monitor's figures come from, under which licence, which period they refer to, when they were "
+               "loaded and how they are computed; the full data download."))
 
-st.subheader(L("Metodi", "Methods"))
-st.markdown(L(
-    "- **Zone e Città metropolitana** sono calcolate dai dati dei comuni sommando numeratori e denominatori "
-    "(rapporto delle somme), mai facendo la media dei tassi comunali; un valore di zona è calcolato solo se tutti "
-    "i comuni della zona hanno il dato.\n"
-    "- **Divari di genere**: valore delle donne meno valore degli uomini (F − M), a ogni livello.\n"
-    "- **Quota di comuni con un servizio**: comuni con il servizio / comuni della zona × 100; la quota di residenti "
-    "senza servizio somma la popolazione dei comuni che non lo offrono.\n"
-    "- I valori forniti direttamente da una fonte a livello di zona o CM (per esempio i dati di sintesi del piano) "
-    "sono mostrati come dati, non ricalcolati.\n"
-    "- Un dato mancante resta mancante: nessun valore è stimato o completato.",
-    "- **Zones and the Metropolitan City** are computed from municipal data by adding numerators and denominators "
-    "(ratio of sums), never by averaging municipal rates; a zone value is computed only when every municipality of "
-    "the zone has data.\n"
-    "- **Gender gaps**: value for women minus value for men (F − M), at every level.\n"
-    "- **Share of municipalities with a service**: municipalities with the service / municipalities of the zone × 100; "
-    "residents without the service add up the population of the municipalities that lack it.\n"
-    "- Values a source gives directly for a zone or the CM (such as the plan's headline figures) are shown as given.\n"
-    "- Missing data stays missing: no value is estimated or filled in."))
+    st.subheader(L("Fonti", "Sources"))
+    sources = data.get("sources")
+    table = sources.assign(
+        periodo=[("" if fmt.is_missing(a) else f"{int(a)}–{int(b)}" if a != b else f"{int(a)}")
+                 for a, b in zip(sources["first_period"], sources["last_period"])],
+        caricato=[ui.loaded_on(t) for t in sources["last_loaded_at"]])
+    st.dataframe(table[["producer", "title_en" if lang == "en" else "title_it", "licence", "periodo", "observations",
+                        "caricato", "url"]], hide_index=True, column_config={
+        "producer": L("Produttore", "Producer"), "title_it": L("Dati", "Data"), "title_en": L("Dati", "Data"),
+        "licence": L("Licenza", "Licence"), "periodo": L("Periodo", "Period"),
+        "observations": L("Osservazioni", "Observations"), "caricato": L("Ultimo caricamento", "Last load"),
+        "url": st.column_config.LinkColumn(L("Indirizzo", "Address"))})
 
-st.subheader(L("Zone omogenee", "Homogeneous zones"))
-ui.provisional_zones_notice(info.get("zone_list_status", "provisional"))
-if info.get("zone_list_status") != "official":
-    st.write(L("L'elenco comune → zona in uso è stato compilato da pagine pubbliche che nominano i comuni delle zone "
-               "2, 3, 4, 5, 8, 10 e 11; le zone 6, 7 e 9 sono state completate per esclusione e verificate sulla "
-               "geometria (312 comuni, 11 zone, conteggi pubblicati, zone contigue, almeno 80.000 abitanti). Due "
-               "assegnazioni sono incerte: Caselette (zona 6, forse 7) e Sestriere (zona 6, forse 5). L'elenco ufficiale "
-               "«Elenco Comuni per Zona omogenea» della CMT, caricato dagli uffici, lo sostituisce dopo gli stessi controlli.",
-               "The municipality → zone list in use was compiled from public pages naming the members of zones 2, 3, 4, "
-               "5, 8, 10 and 11; zones 6, 7 and 9 were completed by elimination and checked on the geometry (312 "
-               "municipalities, 11 zones, published counts, contiguous zones, at least 80,000 inhabitants). Two "
-               "assignments are uncertain: Caselette (zone 6, possibly 7) and Sestriere (zone 6, possibly 5). The official "
-               "CMT list, once uploaded by the offices, replaces it after the same checks."))
-zones = data.get("zones")
-st.dataframe(zones.assign(population=[fmt.number(v, 0, lang) for v in zones["population"]],
-                          area_km2=[fmt.number(v, 1, lang) for v in zones["area_km2"]])[
-    ["zone_id", "name", "comuni", "population", "area_km2", "list_status"]], hide_index=True, column_config={
-    "zone_id": L("Zona", "Zone"), "name": L("Nome", "Name"), "comuni": L("Comuni", "Municipalities"),
-    "population": L("Residenti", "Residents"), "area_km2": L("Superficie km²", "Area km²"),
-    "list_status": L("Stato dell'elenco", "List status")})
+    st.subheader(L("Metodi", "Methods"))
+    st.markdown(L(
+        "- **Zone e Città metropolitana** sono calcolate dai dati dei comuni sommando numeratori e denominatori "
+        "(rapporto delle somme), mai facendo la media dei tassi comunali; un valore di zona è calcolato solo se tutti "
+        "i comuni della zona hanno il dato.\n"
+        "- **Divari di genere**: valore delle donne meno valore degli uomini (F − M), a ogni livello.\n"
+        "- **Quota di comuni con un servizio**: comuni con il servizio / comuni della zona × 100; la quota di residenti "
+        "senza servizio somma la popolazione dei comuni che non lo offrono.\n"
+        "- I valori forniti direttamente da una fonte a livello di zona o CM (per esempio i dati di sintesi del piano) "
+        "sono mostrati come dati, non ricalcolati.\n"
+        "- Un dato mancante resta mancante: nessun valore è stimato o completato.",
+        "- **Zones and the Metropolitan City** are computed from municipal data by adding numerators and denominators "
+        "(ratio of sums), never by averaging municipal rates; a zone value is computed only when every municipality of "
+        "the zone has data.\n"
+        "- **Gender gaps**: value for women minus value for men (F − M), at every level.\n"
+        "- **Share of municipalities with a service**: municipalities with the service / municipalities of the zone × 100; "
+        "residents without the service add up the population of the municipalities that lack it.\n"
+        "- Values a source gives directly for a zone or the CM (such as the plan's headline figures) are shown as given.\n"
+        "- Missing data stays missing: no value is estimated or filled in."))
 
+    st.subheader(L("Zone omogenee", "Homogeneous zones"))
+    ui.provisional_zones_notice(info.get("zone_list_status", "provisional"))
+    if info.get("zone_list_status") != "official":
+        st.write(L("L'elenco comune → zona in uso è stato compilato da pagine pubbliche che nominano i comuni delle zone "
+                   "2, 3, 4, 5, 8, 10 e 11; le zone 6, 7 e 9 sono state completate per esclusione e verificate sulla "
+                   "geometria (312 comuni, 11 zone, conteggi pubblicati, zone contigue, almeno 80.000 abitanti). Due "
+                   "assegnazioni sono incerte: Caselette (zona 6, forse 7) e Sestriere (zona 6, forse 5). L'elenco ufficiale "
+                   "«Elenco Comuni per Zona omogenea» della CMT, caricato dagli uffici, lo sostituisce dopo gli stessi controlli.",
+                   "The municipality → zone list in use was compiled from public pages naming the members of zones 2, 3, 4, "
+                   "5, 8, 10 and 11; zones 6, 7 and 9 were completed by elimination and checked on the geometry (312 "
+                   "municipalities, 11 zones, published counts, contiguous zones, at least 80,000 inhabitants). Two "
+                   "assignments are uncertain: Caselette (zone 6, possibly 7) and Sestriere (zone 6, possibly 5). The official "
+                   "CMT list, once uploaded by the offices, replaces it after the same checks."))
+    zones = data.get("zones")
+    st.dataframe(zones.assign(population=[fmt.number(v, 0, lang) for v in zones["population"]],
+                              area_km2=[fmt.number(v, 1, lang) for v in zones["area_km2"]])[
+        ["zone_id", "name", "comuni", "population", "area_km2", "list_status"]], hide_index=True, column_config={
+        "zone_id": L("Zona", "Zone"), "name": L("Nome", "Name"), "comuni": L("Comuni", "Municipalities"),
+        "population": L("Residenti", "Residents"), "area_km2": L("Superficie km²", "Area km²"),
+        "list_status": L("Stato dell'elenco", "List status")})
+
+
+@ui.section
+def loads_listed(version: str, lang: str) -> None:
+    """Every load of the warehouse, newest first, and when it was built."""
+    info = data.get("build_info")
+    st.subheader(L("Caricamenti", "Loads"))
+    loads = data.get("loads")
+    st.dataframe(loads.assign(created_at=[ui.loaded_on(t) for t in loads["created_at"]]), hide_index=True, column_config={
+        "load_id": L("Caricamento", "Load"), "kind": L("Tipo", "Kind"), "source_code": L("Fonte", "Source"),
+        "created_at": L("Data", "Date"), "created_by": L("Da", "By"), "file_name": "File", "file_sha256": "SHA-256",
+        "rows": L("Righe", "Rows"), "status": L("Stato", "Status"), "note": L("Nota", "Note")})
+    st.caption(L(f"Warehouse costruito il {info.get('built_at', 'n.d.')}.", f"Warehouse built on {info.get('built_at', 'n/a')}."))
+
+
+def full_download() -> bytes:
+    """The ZIP of every observation with the registry, the sources and a README (written when clicked)."""
+    info = data.get("build_info")
+    return data.memo("full_download", lambda: downloads.full_zip(
+        data.get("all_observations"), data.get("sources"), data.get("indicators"), info))
+
+
+lang, version = ui.lang(), data.version()
+sources_methods_zones(version, lang)
 st.subheader(L("Scarica i dati", "Download the data"))
 st.download_button(L("Tutti i dati (ZIP: CSV + LEGGIMI con fonti e licenze)",
                      "All data (ZIP: CSV + README with sources and licences)"),
-                   data.memo("full_download", lambda: downloads.full_zip(
-                       data.get("all_observations"), data.get("sources"), data.get("indicators"), info)),
-                   file_name="psm_asse5_dati.zip", mime="application/zip", key="download_all")
-
-st.subheader(L("Caricamenti", "Loads"))
-loads = data.get("loads")
-st.dataframe(loads.assign(created_at=[ui.loaded_on(t) for t in loads["created_at"]]), hide_index=True, column_config={
-    "load_id": L("Caricamento", "Load"), "kind": L("Tipo", "Kind"), "source_code": L("Fonte", "Source"),
-    "created_at": L("Data", "Date"), "created_by": L("Da", "By"), "file_name": "File", "file_sha256": "SHA-256",
-    "rows": L("Righe", "Rows"), "status": L("Stato", "Status"), "note": L("Nota", "Note")})
-st.caption(L(f"Warehouse costruito il {info.get('built_at', 'n.d.')}.", f"Warehouse built on {info.get('built_at', 'n/a')}."))
+                   full_download, file_name="psm_asse5_dati.zip", mime="application/zip", key="download_all")
+loads_listed(version, lang)

@@ -4,69 +4,105 @@ import streamlit as st
 from monitor import data, fmt, ui
 from monitor.ui import L
 
-lang = ui.lang()
-st.title(L("Profilo territoriale", "Area profile"))
-st.write(L("Tutti gli indicatori dell'Asse 5 per una zona omogenea o per un comune, accanto ai valori della zona e "
-           "della Città metropolitana.",
-           "Every Axis 5 indicator for one homogeneous zone or one municipality, beside the values of its zone "
-           "and of the Metropolitan City."))
 
-comuni = data.get("municipalities")
-ui.stop_if_empty(comuni)
-zones = data.get("zones")
-names = dict(zip(comuni["istat_code"], comuni["name"]))
-zone_names = dict(zip(zones["zone_id"], zones["name"]))
-code = ui.url_select(L("Cerca il tuo comune (scrivi il nome)", "Find your municipality (type its name)"),
-                     list(comuni["istat_code"]), "comune", None, lambda c: f"{names[c]} ({c})",
-                     placeholder=L("Nessun comune scelto: profilo della zona", "No municipality chosen: zone profile"))
-ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+@ui.section
+def introduction(version: str, lang: str) -> None:
+    """Title and purpose of the page."""
+    st.title(L("Profilo territoriale", "Area profile"))
+    st.write(L("Tutti gli indicatori dell'Asse 5 per una zona omogenea o per un comune, accanto ai valori della zona e "
+               "della Città metropolitana.",
+               "Every Axis 5 indicator for one homogeneous zone or one municipality, beside the values of its zone "
+               "and of the Metropolitan City."))
 
-if code is not None:
-    place = comuni.set_index("istat_code").loc[code]
-    zone_id, level, territory = int(place["zone_id"]), "comune", code
+
+@ui.memo
+def comune_choices(version: str) -> tuple[list, dict]:
+    """Istat codes of the comuni and their 'Name (code)' labels."""
+    comuni = data.get("municipalities")
+    return list(comuni["istat_code"]), {c: f"{n} ({c})" for c, n in zip(comuni["istat_code"], comuni["name"])}
+
+
+@ui.section
+def comune_header(version: str, lang: str, code: str) -> None:
+    """The comune's name, zone, residents and area, and a warning when its zone is uncertain."""
+    place = data.get("municipalities").set_index("istat_code").loc[code]
     st.header(f"{place['name']}")
-    st.write(L(f"Zona omogenea {zone_id} · {place['zone_name']} · {fmt.number(place['population'], 0, lang)} residenti "
-               f"({int(place['population_year'])}) · {fmt.number(place['area_km2'], 1, lang)} km²",
-               f"Homogeneous zone {zone_id} · {place['zone_name']} · {fmt.number(place['population'], 0, lang)} residents "
-               f"({int(place['population_year'])}) · {fmt.number(place['area_km2'], 1, lang)} km²"))
+    facts = (f" · {place['zone_name']} · {fmt.number(place['population'], 0, lang)} ", f" ({int(place['population_year'])}) · "
+             f"{fmt.number(place['area_km2'], 1, lang)} km²")
+    st.write(L(f"Zona omogenea {int(place['zone_id'])}{facts[0]}residenti{facts[1]}",
+               f"Homogeneous zone {int(place['zone_id'])}{facts[0]}residents{facts[1]}"))
     if place["zone_confidence"] == "medium":
         st.warning(L("L'assegnazione di questo comune alla zona è incerta nell'elenco provvisorio.",
                      "This municipality's zone assignment is uncertain in the provisional list."))
-else:
-    zone_id = st.session_state.get("zona") or 1
-    level, territory = "zona", str(zone_id)
-    row = zones.set_index("zone_id").loc[zone_id]
+
+
+@ui.section
+def zone_header(version: str, lang: str, zone_id: int) -> None:
+    """The zone's name, comuni, residents and area."""
+    row = data.get("zones").set_index("zone_id").loc[zone_id]
     st.header(L(f"Zona omogenea {zone_id} · {row['name']}", f"Homogeneous zone {zone_id} · {row['name']}"))
     st.write(L(f"{int(row['comuni'])} comuni · {fmt.number(row['population'], 0, lang)} residenti · "
                f"{fmt.number(row['area_km2'], 0, lang)} km². Scegli un'altra zona nel menu laterale.",
                f"{int(row['comuni'])} municipalities · {fmt.number(row['population'], 0, lang)} residents · "
                f"{fmt.number(row['area_km2'], 0, lang)} km². Choose another zone in the sidebar."))
 
-profile = data.get("profile", level, territory, zone_id)
-table = ui.profile_table(profile, level)
-if table.empty:
-    st.info(L("Nessun indicatore disponibile per questo territorio.", "No indicator available for this area."))
+
+def profile_rows(version: str, lang: str, level: str, territory: str, zone_id: int):
+    """Every indicator of the territory as text columns (indicator, sex, year, value, zone, CM, comparison, source)."""
+    return ui.profile_table(data.get("profile", level, territory, zone_id), level)
+
+
+@ui.section
+def profile(version: str, lang: str, level: str, territory: str, zone_id: int) -> None:
+    """The profile table with the comparison against the CM, and the indicators that have no data."""
+    table = profile_rows(version, lang, level, territory, zone_id)
+    if table.empty:
+        st.info(L("Nessun indicatore disponibile per questo territorio.", "No indicator available for this area."))
+    else:
+        st.dataframe(table.drop(columns=["_code"]).style.apply(ui.comparison_style,
+                                                                subset=[L("Rispetto alla CM", "Against the CM")]),
+                     hide_index=True, height=min(36 * (len(table) + 1) + 4, 900))
+        st.caption(L("Confronto con la CM: ▲ migliore, ▼ peggiore, = uguale, ○ nessuna polarità (indicatore descrittivo). "
+                     "Le zone e la CM sono calcolate dai numeratori e denominatori dei comuni.",
+                     "Against the CM: ▲ better, ▼ worse, = equal, ○ no polarity (descriptive indicator). "
+                     "Zones and the CM are computed from the comuni's numerators and denominators."))
+
+
+@ui.section
+def without_data_and_priorities(version: str, lang: str, zone_id: int) -> None:
+    """Indicators with no data (and what would fill them); why priority zones are not listed."""
+    missing = data.get("indicators")
+    missing = missing[missing["observations"] == 0]
+    if len(missing):
+        with st.expander(L(f"Indicatori senza dati ({len(missing)})", f"Indicators with no data ({len(missing)})")):
+            st.markdown("\n".join(f"- **{ui.indicator_name(row)}** — " + (row["fill_en"] if lang == "en" else row["fill_it"])
+                                  for row in missing.to_dict("records")))
+    st.subheader(L("Azioni prioritarie in questo territorio", "Actions prioritised here"))
+    st.write(L("Il testo disponibile del piano non elenca le zone prioritarie per strategia (nel documento sono una "
+               "mappa): tutte le 20 azioni si applicano all'intera Città metropolitana. Vedi «Avanzamento azioni».",
+               "The available text of the plan does not list the priority zones of each strategy (they are a map in the "
+               "document): all 20 actions apply to the whole Metropolitan City. See «Action progress»."))
+    st.page_link("pages/avanzamento_azioni.py", label=L("Avanzamento azioni", "Action progress"),
+                 icon=":material/task_alt:", query_params={"lang": lang, "zona": zone_id})
+
+
+lang, version = ui.lang(), data.version()
+introduction(version, lang)
+ui.stop_if_empty(data.get("municipalities"))
+codes, labels = comune_choices(version)
+code = ui.url_select(L("Cerca il tuo comune (scrivi il nome)", "Find your municipality (type its name)"),
+                     codes, "comune", None, labels.get,
+                     placeholder=L("Nessun comune scelto: profilo della zona", "No municipality chosen: zone profile"))
+ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+
+if code is not None:
+    zone_id, level, territory = int(data.get("municipalities").set_index("istat_code").at[code, "zone_id"]), "comune", code
+    comune_header(version, lang, code)
 else:
-    shown = table.drop(columns=["_code"])
-    st.dataframe(shown.style.apply(ui.comparison_style, subset=[L("Rispetto alla CM", "Against the CM")]),
-                 hide_index=True, height=min(36 * (len(table) + 1) + 4, 900))
-    st.caption(L("Confronto con la CM: ▲ migliore, ▼ peggiore, = uguale, ○ nessuna polarità (indicatore descrittivo). "
-                 "Le zone e la CM sono calcolate dai numeratori e denominatori dei comuni.",
-                 "Against the CM: ▲ better, ▼ worse, = equal, ○ no polarity (descriptive indicator). "
-                 "Zones and the CM are computed from the comuni's numerators and denominators."))
-    ui.download(table.drop(columns=["_code"]), f"profilo_{territory}.csv", key="download_profile")
-
-missing = data.get("indicators")
-missing = missing[missing["observations"] == 0]
-if len(missing):
-    with st.expander(L(f"Indicatori senza dati ({len(missing)})", f"Indicators with no data ({len(missing)})")):
-        for row in missing.to_dict("records"):
-            st.markdown(f"- **{ui.indicator_name(row)}** — " + (row["fill_en"] if lang == "en" else row["fill_it"]))
-
-st.subheader(L("Azioni prioritarie in questo territorio", "Actions prioritised here"))
-st.write(L("Il testo disponibile del piano non elenca le zone prioritarie per strategia (nel documento sono una "
-           "mappa): tutte le 20 azioni si applicano all'intera Città metropolitana. Vedi «Avanzamento azioni».",
-           "The available text of the plan does not list the priority zones of each strategy (they are a map in the "
-           "document): all 20 actions apply to the whole Metropolitan City. See «Action progress»."))
-st.page_link("pages/avanzamento_azioni.py", label=L("Avanzamento azioni", "Action progress"),
-             icon=":material/task_alt:", query_params={"lang": lang, **({"zona": zone_id} if zone_id else {})})
+    zone_id = st.session_state.get("zona") or 1
+    level, territory = "zona", str(zone_id)
+    zone_header(version, lang, zone_id)
+profile(version, lang, level, territory, zone_id)
+ui.download(lambda: profile_rows(version, lang, level, territory, zone_id).drop(columns=["_code"]),
+            f"profilo_{territory}.csv", key="download_profile")
+without_data_and_priorities(version, lang, zone_id)

@@ -1,97 +1,163 @@
 """Servizi sul territorio: map, zone chart and table of any indicator measured per comune."""
+import pandas as pd
 import streamlit as st
 
 from monitor import charts, data, fmt, maps, ui
 from monitor.ui import L
 
-lang = ui.lang()
-st.title(L("Servizi sul territorio", "Local services"))
-st.write(L("Ogni indicatore misurato per comune: la mappa dei comuni con i confini delle zone omogenee, "
-           "il confronto tra zone e la tabella dei valori.",
-           "Every indicator measured by municipality: a map of the comuni with the zone outlines, "
-           "a comparison of zones and the table of values."))
 
-registry = data.get("indicators")
-ui.stop_if_empty(registry)
-mappable = registry[registry["aggregation"] != "none"].set_index("code")
-codes = list(mappable.index)
-preferred = [c for c in ("share_comuni_pharmacy", "share_age_65_plus") if c in codes and mappable.at[c, "has_comuni"]]
-default = preferred[0] if preferred else (codes[0] if codes else None)
-left, middle, right = st.columns([3, 1, 1])
-code = ui.url_select(L("Indicatore", "Indicator"), codes, "indicatore", default,
-                     lambda c: ui.indicator_name(mappable.loc[c]) + ("" if mappable.at[c, "has_comuni"] else " · n.d."),
-                     container=left)
-if code is None:
-    st.stop()
-meta = mappable.loc[code]
-comune_rows = data.get("observations", code, "comune")
-if comune_rows.empty:
-    ui.no_data(meta)
-    st.stop()
-years = sorted(comune_rows["period"].unique(), reverse=True)
-year = ui.url_select(L("Anno", "Year"), years, "anno", years[0], container=middle)
-sexes = [s for s in ("T", "F", "M") if s in set(comune_rows["sex"])]
-sex = ui.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", ui.sex_label, container=right)
-ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+@ui.section
+def introduction(version: str, lang: str) -> None:
+    """Title and purpose of the page."""
+    st.title(L("Servizi sul territorio", "Local services"))
+    st.write(L("Ogni indicatore misurato per comune: la mappa dei comuni con i confini delle zone omogenee, "
+               "il confronto tra zone e la tabella dei valori.",
+               "Every indicator measured by municipality: a map of the comuni with the zone outlines, "
+               "a comparison of zones and the table of values."))
 
-shown = comune_rows[(comune_rows["period"] == year) & (comune_rows["sex"] == sex)]
-zone = st.session_state.get("zona")
-in_zone = shown if zone is None else shown[shown["zone_id"] == zone]
-flag = meta["comune_kind"] == "flag"
-unit, decimals = meta["unit"], int(meta["decimals"])
-first = shown.iloc[0]
-source_line = ui.provenance(first["producer"], year, first["loaded_at"], first["load_kind"], first["loaded_by"])
-title = f"{ui.indicator_name(meta)} · {year}" + ("" if sex == "T" else f" · {ui.sex_label(sex)}")
 
-tab_map, tab_zones, tab_table = st.tabs([L("Mappa", "Map"), L("Per zona", "By zone"), L("Tabella", "Table")])
-with tab_map:
-    st.subheader(title)
+@ui.memo
+def indicator_choices(version: str, lang: str) -> tuple[list, dict, str | None]:
+    """Indicators that aggregate to zones (codes), their labels (n.d. when no comune has data), the default one."""
+    registry = data.get("indicators")
+    mappable = registry[registry["aggregation"] != "none"].set_index("code")
+    labels = {c: ui.indicator_name(r) + ("" if r["has_comuni"] else " · n.d.") for c, r in mappable.iterrows()}
+    preferred = [c for c in ("share_comuni_pharmacy", "share_age_65_plus") if c in labels and mappable.at[c, "has_comuni"]]
+    return list(labels), labels, preferred[0] if preferred else next(iter(labels), None)
+
+
+@ui.memo
+def comune_periods(version: str, code: str) -> tuple[list, list]:
+    """Years (newest first) and sexes (T, F, M order) with comune values of the indicator."""
+    rows = data.get("observations", code, "comune")
+    return sorted(rows["period"].unique(), reverse=True), [s for s in ("T", "F", "M") if s in set(rows["sex"])]
+
+
+@ui.memo
+def comune_rows(version: str, code: str, year: int, sex: str) -> pd.DataFrame:
+    """The comuni's values of one year and sex, with names, zone, population, centroid and load."""
+    rows = data.get("observations", code, "comune")
+    return rows[(rows["period"] == year) & (rows["sex"] == sex)]
+
+
+def indicator(code: str):
+    """The registry row of an indicator."""
+    return data.get("indicators").set_index("code").loc[code]
+
+
+def source_line(version: str, lang: str, code: str, year: int, sex: str) -> str:
+    """Provenance of the comune values shown."""
+    first = comune_rows(version, code, year, sex).iloc[0]
+    return ui.provenance(first["producer"], year, first["loaded_at"], first["load_kind"], first["loaded_by"])
+
+
+def title(code: str, year: int, sex: str) -> str:
+    """Indicator · year (· sex when not the total)."""
+    return f"{ui.indicator_name(indicator(code))} · {year}" + ("" if sex == "T" else f" · {ui.sex_label(sex)}")
+
+
+@ui.section
+def map_of_comuni(version: str, lang: str, code: str, year: int, sex: str, zone: int | None) -> None:
+    """Choropleth of the comuni (zone outlines on top, zoomed on the chosen zone) and its legend."""
+    meta, shown = indicator(code), comune_rows(version, code, year, sex)
+    flag = meta["comune_kind"] == "flag"
+    st.subheader(title(code, year, sex))
     comuni_url, zones_url = data.map_geometry_urls(lang)
     breaks = [] if flag else maps.class_breaks(shown["value"])
     key = maps.combo_key(code, year, sex)
     tooltip = ("<b>{n}</b><br/>" + L("Zona", "Zone") + ": {z}<br/>" + ui.indicator_name(meta) + ": {v_" + key + "}<br/>"
-               + source_line)
+               + source_line(version, lang, code, year, sex))
+    in_zone = shown if zone is None else shown[shown["zone_id"] == zone]
     view = maps.view_of(None if zone is None else in_zone[["centroid_lon", "centroid_lat"]])
     st.pydeck_chart(maps.deck(comuni_url, zones_url, maps.fill_expression(key, breaks, flag), tooltip, view), height=520)
-    legend = maps.legend(breaks, unit, decimals, lang, flag)
-    st.dataframe(legend.style.apply(lambda col: [f"background-color: {c}" for c in col], subset=["colour"])
-                 .format(lambda c: "", subset=["colour"]),
-                 hide_index=True, column_config={"colour": L("Colore", "Colour"), "label": L("Classe", "Class")})
-    st.caption(source_line)
+    legend = maps.legend(breaks, meta["unit"], int(meta["decimals"]), lang, flag)
+    st.markdown("  \n".join(f'<span style="display:inline-block;width:1.6em;height:0.9em;background:{colour};'
+                            f'border:1px solid #999;margin-right:0.5em"></span>{label}'
+                            for colour, label in zip(legend["colour"], legend["label"])), unsafe_allow_html=True)
+    st.caption(source_line(version, lang, code, year, sex))
 
-with tab_zones:
-    st.subheader(title)
-    if flag:
+
+def zone_table(version: str, lang: str, code: str, year: int, sex: str) -> pd.DataFrame:
+    """Per zone: residents and comuni without the service (yes/no indicators), or the zone values."""
+    if indicator(code)["comune_kind"] == "flag":
+        return data.get("service_gaps_by_zone", code, year)[[
+            "zone_name", "comuni", "comuni_without", "share_comuni_without", "residents_without", "share_residents_without"]]
+    zone_rows = data.get("observations", code, "zona")
+    zone_rows = zone_rows[(zone_rows["period"] == year) & (zone_rows["sex"] == sex)]
+    return zone_rows[["territory_name", "value", "numerator", "denominator"]]
+
+
+@ui.section
+def zones_compared(version: str, lang: str, code: str, year: int, sex: str) -> None:
+    """Zones ranked: share of residents without the service, or the zone values beside the CM's."""
+    meta = indicator(code)
+    st.subheader(title(code, year, sex))
+    if meta["comune_kind"] == "flag":
         gaps = data.get("service_gaps_by_zone", code, year)
         st.plotly_chart(charts.ranked_bars(gaps, "share_residents_without", "zone_name", "pct", 1, lang),
                         config={"displayModeBar": False})
         st.caption(L("Quota di residenti che vivono in un comune senza il servizio.",
-                     "Share of residents living in a municipality without the service.") + " " + source_line)
-        table = gaps[["zone_name", "comuni", "comuni_without", "share_comuni_without", "residents_without",
-                      "share_residents_without"]]
+                     "Share of residents living in a municipality without the service.") + " "
+                   + source_line(version, lang, code, year, sex))
     else:
         zone_rows = data.get("observations", code, "zona")
-        cm_rows = data.get("observations", code, "cm")
         zone_rows = zone_rows[(zone_rows["period"] == year) & (zone_rows["sex"] == sex)]
+        cm_rows = data.get("observations", code, "cm")
         cm_value = cm_rows[(cm_rows["period"] == year) & (cm_rows["sex"] == sex)]["value"]
-        cm_value = cm_value.iloc[0] if len(cm_value) else None
-        st.plotly_chart(charts.ranked_bars(zone_rows, "value", "territory_name", unit, decimals, lang, cm_value,
+        st.plotly_chart(charts.ranked_bars(zone_rows, "value", "territory_name", meta["unit"], int(meta["decimals"]),
+                                           lang, cm_value.iloc[0] if len(cm_value) else None,
                                            L("Città metropolitana", "Metropolitan City")),
                         config={"displayModeBar": False})
-        st.caption(source_line)
-        table = zone_rows[["territory_name", "value", "numerator", "denominator"]]
-    st.dataframe(table, hide_index=True)
-    ui.download(table, f"{code}_{year}_{sex}_zone.csv", key="download_zones")
+        st.caption(source_line(version, lang, code, year, sex))
+    st.dataframe(zone_table(version, lang, code, year, sex), hide_index=True)
 
-with tab_table:
-    st.subheader(title)
+
+def comuni_table(version: str, lang: str, code: str, year: int, sex: str, zone: int | None) -> pd.DataFrame:
+    """The comuni shown (those of the chosen zone, if any) with the value also as Italian or English text."""
+    meta, shown = indicator(code), comune_rows(version, code, year, sex)
+    in_zone = shown if zone is None else shown[shown["zone_id"] == zone]
+    flag, unit, decimals = meta["comune_kind"] == "flag", meta["unit"], int(meta["decimals"])
+    return in_zone[["territory_code", "territory_name", "zone_name", "value", "numerator", "denominator"]].assign(
+        label=[fmt.flag(v, lang) if flag else fmt.value(v, unit, decimals, lang) for v in in_zone["value"]])
+
+
+@ui.section
+def comuni_listed(version: str, lang: str, code: str, year: int, sex: str, zone: int | None) -> None:
+    """Every comune's value in a table."""
+    st.subheader(title(code, year, sex))
     if zone is not None:
         st.caption(L("Comuni della zona scelta nel menu laterale.", "Municipalities of the zone chosen in the sidebar."))
-    table = in_zone[["territory_code", "territory_name", "zone_name", "value", "numerator", "denominator"]].assign(
-        label=[fmt.flag(v, lang) if flag else fmt.value(v, unit, decimals, lang) for v in in_zone["value"]])
-    st.dataframe(table, hide_index=True, column_config={
+    st.dataframe(comuni_table(version, lang, code, year, sex, zone), hide_index=True, column_config={
         "territory_code": L("Codice Istat", "Istat code"), "territory_name": L("Comune", "Municipality"),
         "zone_name": L("Zona", "Zone"), "value": L("Valore", "Value"), "label": L("Valore (testo)", "Value (text)"),
         "numerator": L("Numeratore", "Numerator"), "denominator": L("Denominatore", "Denominator")})
-    st.caption(source_line)
-    ui.download(table, f"{code}_{year}_{sex}_comuni.csv", key="download_comuni")
+    st.caption(source_line(version, lang, code, year, sex))
+
+
+lang, version = ui.lang(), data.version()
+introduction(version, lang)
+ui.stop_if_empty(data.get("indicators"))
+codes, labels, default = indicator_choices(version, lang)
+left, middle, right = st.columns([3, 1, 1])
+code = ui.url_select(L("Indicatore", "Indicator"), codes, "indicatore", default, labels.get, container=left)
+if code is None:
+    st.stop()
+years, sexes = comune_periods(version, code)
+if not years:
+    ui.no_data(indicator(code))
+    st.stop()
+year = ui.url_select(L("Anno", "Year"), years, "anno", years[0], container=middle)
+sex = ui.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", ui.sex_label, container=right)
+ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+zone = st.session_state.get("zona")
+
+tab_map, tab_zones, tab_table = st.tabs([L("Mappa", "Map"), L("Per zona", "By zone"), L("Tabella", "Table")])
+with tab_map:
+    map_of_comuni(version, lang, code, year, sex, zone)
+with tab_zones:
+    zones_compared(version, lang, code, year, sex)
+    ui.download(lambda: zone_table(version, lang, code, year, sex), f"{code}_{year}_{sex}_zone.csv", key="download_zones")
+with tab_table:
+    comuni_listed(version, lang, code, year, sex, zone)
+    ui.download(lambda: comuni_table(version, lang, code, year, sex, zone), f"{code}_{year}_{sex}_comuni.csv",
+                key="download_comuni")

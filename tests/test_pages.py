@@ -101,5 +101,31 @@ def test_profile_of_torino_compares_with_cm(warehouse):
 def test_progress_page_without_progress_shows_catalogue(warehouse):
     at = run_page("pages/avanzamento_azioni.py")
     assert "Nessun avanzamento caricato" in texts(at)
-    assert len(at.expander) >= 20
-    assert any("5.5.3" in e.label for e in at.expander)
+    assert [t.label.split(" · ")[0] for t in at.tabs] == ["5.1", "5.2", "5.3", "5.4", "5.5"]
+    assert [e.label.split(" · ")[0] for e in at.expander] == ["5.1.1", "5.1.2", "5.1.3", "5.1.4", "5.1.5"]  # open tab only
+    at = run_page("pages/avanzamento_azioni.py", {"strategia": "5.5"})
+    assert [e.label.split(" · ")[0] for e in at.expander] == ["5.5.1", "5.5.2", "5.5.3"]
+
+
+def test_downloads_are_written_on_click_in_the_view_language(warehouse, monkeypatch):
+    """A CSV download is written when clicked, in a server thread with no session, in the language of the view."""
+    import threading
+
+    import streamlit
+
+    writers = {}
+    original = streamlit.download_button
+
+    def recording(label, data, *args, **kwargs):
+        writers[kwargs["key"]] = data
+        return original(label, data, *args, **kwargs)
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    at = run_page("pages/profilo_territoriale.py", {"comune": "001272", "lang": "en"})
+    assert not at.exception and callable(writers["download_profile"])
+    written = []
+    thread = threading.Thread(target=lambda: written.append(writers["download_profile"]()))
+    thread.start()
+    thread.join()
+    header, *rows = written[0].decode("utf-8").splitlines()
+    assert "Indicator" in header and "Against the CM" in header and len(rows) > 10
+    assert any(row.startswith("5.") and "Resident population" in row and "841,600" in row for row in rows)
