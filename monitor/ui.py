@@ -41,6 +41,11 @@ def provenance(producer: str | None, period, loaded_at, load_kind: str | None = 
              f"Source: {producer}{year} · loaded on {loaded_on(loaded_at)}{who}")
 
 
+def small(text: str) -> str:
+    """Markdown for a caption-like line (small, grey) inside a larger Markdown element."""
+    return ":small[:gray[" + text.replace("[", "\\[").replace("]", "\\]") + "]]" if text else ""
+
+
 def provisional_zones_notice(status: str) -> None:
     """Say that the zone composition is provisional, wherever zones are used."""
     if status != "official":
@@ -162,11 +167,15 @@ def indicator_name(row, lang_code: str | None = None) -> str:
     return row["name_en"] if (lang_code or lang()) == "en" else row["name_it"]
 
 
+def no_data_text(row) -> str:
+    """'No data loaded. It would be filled by: …' for an indicator, in the view's language."""
+    fill = row["fill_en"] if lang() == "en" else row["fill_it"]
+    return L("Nessun dato caricato. Lo riempirebbe: ", "No data loaded. It would be filled by: ") + fill
+
+
 def no_data(row) -> None:
     """Say that an indicator has no data yet and what would fill it."""
-    fill = row["fill_en"] if lang() == "en" else row["fill_it"]
-    st.info(L("Nessun dato caricato. Lo riempirebbe: ", "No data loaded. It would be filled by: ") + fill,
-            icon=":material/hourglass_empty:")
+    st.info(no_data_text(row), icon=":material/hourglass_empty:")
 
 
 SEX_LABELS = {"it": {"T": "Totale", "F": "Donne", "M": "Uomini"}, "en": {"T": "Total", "F": "Women", "M": "Men"}}
@@ -178,10 +187,11 @@ def sex_label(sex: str) -> str:
 
 
 def detail_page(row) -> tuple[str, dict]:
-    """Page file and query parameters that detail an indicator (gaps → gender page, others → services map)."""
+    """URL path (as app.py names it) and query parameters of the page detailing an indicator: gaps → gender
+    page, others → services map."""
     if row.get("aggregation") == "gap" or str(row["code"]).startswith("gap_"):
-        return "pages/divari_genere.py", {"indicatore": str(row["code"])}
-    return "pages/servizi_territorio.py", {"indicatore": str(row["code"])}
+        return "divari-genere", {"indicatore": str(row["code"])}
+    return "servizi", {"indicatore": str(row["code"])}
 
 
 def target_status(row) -> str:

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, data, fmt, ui
+from monitor import cards, charts, data, fmt, ui
 from monitor.ui import L
 
 
@@ -19,19 +19,20 @@ def introduction(version: str, lang: str) -> None:
               "Convention: gap = value for women − value for men (F − M). A negative gap means a lower value for women."),
             icon=":material/info:")
     registry = data.get("indicators").set_index("code")
-    gaps = registry[registry["aggregation"] == "gap"]
-    for column, (code, row) in zip(st.columns(max(len(gaps), 1)), gaps.iterrows()):
-        cm = data.get("observations", code, "cm")
-        with column.container(border=True):
-            st.markdown(f"**{ui.indicator_name(row)}**")
-            if cm.empty:
-                ui.no_data(row)
-                continue
-            last = cm.sort_values("period").iloc[-1]
-            st.metric(ui.indicator_name(row), fmt.value(last["value"], row["unit"], int(row["decimals"]), lang),
-                      label_visibility="collapsed")
-            st.caption(ui.provenance(last["producer"], last["period"], last["loaded_at"], last["load_kind"],
-                                     last["loaded_by"]))
+    st.html(cards.cards_html([gap_card(code, row, lang) for code, row in
+                              registry[registry["aggregation"] == "gap"].iterrows()],
+                             L("Divari di genere della Città metropolitana", "Gender gaps of the Metropolitan City")))
+
+
+def gap_card(code: str, row, lang: str) -> cards.Card:
+    """The latest CM value of a gap indicator, or what would fill it."""
+    cm = data.get("observations", code, "cm")
+    if cm.empty:
+        return cards.Card(ui.indicator_name(row), fmt.MISSING[lang], note=ui.no_data_text(row))
+    last = cm.sort_values("period").iloc[-1]
+    return cards.Card(ui.indicator_name(row), fmt.value(last["value"], row["unit"], int(row["decimals"]), lang),
+                      provenance=ui.provenance(last["producer"], last["period"], last["loaded_at"], last["load_kind"],
+                                               last["loaded_by"]))
 
 
 @ui.memo
@@ -77,13 +78,13 @@ def gap_summary(version: str, lang: str, code: str, year: int) -> None:
     st.subheader(f"{ui.indicator_name(meta)} · {year}")
     if len(shown):
         best, worst = shown.loc[shown["gap"].abs().idxmin()], shown.loc[shown["gap"].abs().idxmax()]
-        a, b, c = st.columns(3)
-        a.metric(L("Divario più contenuto", "Smallest gap"), fmt.value(best["gap"], gap_unit, decimals, lang))
-        a.caption(best["territory_name"])
-        b.metric(L("Divario più ampio", "Largest gap"), fmt.value(worst["gap"], gap_unit, decimals, lang))
-        b.caption(worst["territory_name"])
-        c.metric(L("Distanza tra le zone", "Spread between zones"),
-                 fmt.value(shown["gap"].max() - shown["gap"].min(), gap_unit, decimals, lang))
+        with st.container(horizontal=True):
+            for label, gap, where in ((L("Divario più contenuto", "Smallest gap"), best["gap"], best["territory_name"]),
+                                      (L("Divario più ampio", "Largest gap"), worst["gap"], worst["territory_name"]),
+                                      (L("Distanza tra le zone", "Spread between zones"),
+                                       shown["gap"].max() - shown["gap"].min(), None)):
+                st.metric(label, fmt.value(gap, gap_unit, decimals, lang), delta=where, delta_color="off",
+                          delta_arrow="off")
 
 
 @ui.section
@@ -148,13 +149,18 @@ year = ui.url_select(L("Anno", "Year"), years, "anno", years[0])
 ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
 
 gap_summary(version, lang, code, year)
+# Only the open tab is drawn: switching tabs reruns the page (a replay), hidden tabs cost nothing.
 tab_chart, tab_trend, tab_table = st.tabs([L("Donne e uomini per zona", "Women and men by zone"),
-                                           L("Nel tempo", "Over time"), L("Tabella", "Table")])
-with tab_chart:
-    dumbbell(version, lang, code, year)
-with tab_trend:
-    trend(version, lang, code, year)
-    ui.download(lambda: series_table(version, code), f"serie_{code}.csv", key="download_series")
-with tab_table:
-    table(version, lang, code, year)
-    ui.download(lambda: gap_table(version, lang, code, year), f"divari_{code}_{year}.csv", key="download_gaps")
+                                           L("Nel tempo", "Over time"), L("Tabella", "Table")],
+                                          key=f"gender_tab_{lang}", on_change="rerun")
+if tab_chart.open:
+    with tab_chart:
+        dumbbell(version, lang, code, year)
+if tab_trend.open:
+    with tab_trend:
+        trend(version, lang, code, year)
+        ui.download(lambda: series_table(version, code), f"serie_{code}.csv", key="download_series")
+if tab_table.open:
+    with tab_table:
+        table(version, lang, code, year)
+        ui.download(lambda: gap_table(version, lang, code, year), f"divari_{code}_{year}.csv", key="download_gaps")

@@ -1,59 +1,51 @@
 """Quadro generale: the headline indicators of Axis 5 with value, year, source, change, target and a reading."""
 import streamlit as st
 
-from monitor import data, fmt, ui
+from monitor import cards, data, fmt, ui
 from monitor.ui import L
 
 
 @ui.section
-def cards(version: str, lang: str) -> None:
-    """Title, purpose and one card per headline indicator, three to a row, in the plan's order."""
+def headline_cards(version: str, lang: str, zone: int | None, embedded: bool) -> None:
+    """Title, purpose and one card per headline indicator in the plan's order."""
     st.title(L("Quadro generale dell'Asse 5", "Axis 5 overview"))
-    st.write(L("Torino metropoli più attrattiva, giusta ed eguale: gli indicatori di sintesi del piano per la "
-               "Città metropolitana, con l'ultimo valore disponibile, l'anno, la fonte e la data di caricamento.",
-               "A more attractive, fair and equal Torino metropolis: the plan's headline indicators for the "
-               "Metropolitan City, with the latest value, its year, its source and when it was loaded."))
-    st.caption(L("Divari di genere calcolati come valore delle donne meno valore degli uomini (F − M).",
-                 "Gender gaps are the value for women minus the value for men (F − M)."))
+    st.markdown(L("Torino metropoli più attrattiva, giusta ed eguale: gli indicatori di sintesi del piano per la "
+                  "Città metropolitana, con l'ultimo valore disponibile, l'anno, la fonte e la data di caricamento.",
+                  "A more attractive, fair and equal Torino metropolis: the plan's headline indicators for the "
+                  "Metropolitan City, with the latest value, its year, its source and when it was loaded.") + "\n\n"
+                + ui.small(L("Divari di genere calcolati come valore delle donne meno valore degli uomini (F − M).",
+                             "Gender gaps are the value for women minus the value for men (F − M).")))
     headline = data.get("headline")
     if headline.empty:
         st.warning(L("Il warehouse non contiene indicatori di sintesi.", "The warehouse holds no headline indicators."))
-    for i, row in enumerate(headline.to_dict("records")):
-        if i % 3 == 0:  # one st.columns per row of cards keeps the reading order when they stack on a phone
-            columns = st.columns(3)
-        with columns[i % 3].container(border=True):
-            card(row, lang)
-
-
-def card(row: dict, lang: str) -> None:
-    """One headline indicator: value, change, reading, target, provenance and a link to its detail page.
-
-    Four elements per card: each element is a message on every rerun, and the page has seven cards.
-    """
-    unit, decimals = row["unit"], int(row["decimals"])
-    if fmt.is_missing(row["value"]):
-        st.metric(f"**{ui.indicator_name(row)}**", fmt.MISSING[lang])
-        ui.no_data(row)
         return
-    delta = None
+    # One HTML element for the seven cards: every element is a message on every rerun (bench/RESULTS.md).
+    st.html(cards.cards_html([card(row, lang, zone, embedded) for row in headline.to_dict("records")],
+                             L("Indicatori di sintesi", "Headline indicators")))
+
+
+def card(row: dict, lang: str, zone: int | None, embedded: bool) -> cards.Card:
+    """One headline indicator: value, change, reading, target, provenance and a link to its detail page."""
+    unit, decimals = row["unit"], int(row["decimals"])
+    path, params = ui.detail_page(row)
+    link = dict(link_label=L("Dettaglio", "Details"), link_path=path,
+                link_params=(*params.items(), ("lang", lang), ("zona", zone), ("embed", "true" if embedded else None)))
+    if fmt.is_missing(row["value"]):
+        return cards.Card(ui.indicator_name(row), fmt.MISSING[lang], note=ui.no_data_text(row), **link)
+    change = ""
     if not fmt.is_missing(row["previous_value"]):
-        delta = (fmt.value(row["value"] - row["previous_value"], "pp" if unit == "pct" else unit, decimals, lang,
-                           signed=True) + L(f" dal {int(row['previous_period'])}", f" since {int(row['previous_period'])}"))
-    st.metric(f"**{ui.indicator_name(row)}**", fmt.value(row["value"], unit, decimals, lang), delta=delta,
-              delta_color="off")
-    reading = fmt.reading(row["reading_en"] if lang == "en" else row["reading_it"], row["value"], unit, decimals,
-                          row["period"], lang)
-    provenance = ui.provenance(row["producer"], row["period"], row["loaded_at"], row["load_kind"], row["loaded_by"])
-    if fmt.is_missing(row["target_value"]):
-        st.markdown(reading)
-        st.caption(L("Nessun obiettivo fissato dal piano per questo indicatore.",
-                     "The plan sets no target for this indicator.") + "  \n" + provenance)
-    else:
-        st.markdown(reading + "\n\n" + ui.target_status(row))
-        st.caption(provenance)
-    page, params = ui.detail_page(row)
-    st.page_link(page, label=L("Dettaglio", "Details"), icon=":material/arrow_forward:",
-                 query_params={**params, "lang": lang})
+        change = (fmt.value(row["value"] - row["previous_value"], "pp" if unit == "pct" else unit, decimals, lang,
+                            signed=True) + L(f" dal {int(row['previous_period'])}", f" since {int(row['previous_period'])}"))
+    has_target = not fmt.is_missing(row["target_value"])
+    return cards.Card(
+        ui.indicator_name(row), fmt.value(row["value"], unit, decimals, lang), change,
+        reading=fmt.reading(row["reading_en"] if lang == "en" else row["reading_it"], row["value"], unit, decimals,
+                            row["period"], lang),
+        target=ui.target_status(row) if has_target else "",
+        note="" if has_target else L("Nessun obiettivo fissato dal piano per questo indicatore.",
+                                     "The plan sets no target for this indicator."),
+        provenance=ui.provenance(row["producer"], row["period"], row["loaded_at"], row["load_kind"], row["loaded_by"]),
+        **link)
 
 
 def headline_table():
@@ -62,5 +54,5 @@ def headline_table():
                                  "previous_value", "target_period", "target_value", "producer", "loaded_at"]]
 
 
-cards(data.version(), ui.lang())
+headline_cards(data.version(), ui.lang(), st.session_state.get("zona"), st.context.is_embedded)
 ui.download(headline_table, "quadro_generale_asse5.csv", key="download_headline")

@@ -151,13 +151,19 @@ sex = ui.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", ui.sex_label, contai
 ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
 zone = st.session_state.get("zona")
 
-tab_map, tab_zones, tab_table = st.tabs([L("Mappa", "Map"), L("Per zona", "By zone"), L("Tabella", "Table")])
-with tab_map:
-    map_of_comuni(version, lang, code, year, sex, zone)
-with tab_zones:
-    zones_compared(version, lang, code, year, sex)
-    ui.download(lambda: zone_table(version, lang, code, year, sex), f"{code}_{year}_{sex}_zone.csv", key="download_zones")
-with tab_table:
-    comuni_listed(version, lang, code, year, sex, zone)
-    ui.download(lambda: comuni_table(version, lang, code, year, sex, zone), f"{code}_{year}_{sex}_comuni.csv",
-                key="download_comuni")
+# Only the open tab is drawn: switching tabs reruns the page (a replay), hidden tabs cost nothing.
+tab_map, tab_zones, tab_table = st.tabs([L("Mappa", "Map"), L("Per zona", "By zone"), L("Tabella", "Table")],
+                                        key=f"services_tab_{lang}", on_change="rerun")
+if tab_map.open:
+    with tab_map:
+        map_of_comuni(version, lang, code, year, sex, zone)
+if tab_zones.open:
+    with tab_zones:
+        zones_compared(version, lang, code, year, sex)
+        ui.download(lambda: zone_table(version, lang, code, year, sex), f"{code}_{year}_{sex}_zone.csv",
+                    key="download_zones")
+if tab_table.open:
+    with tab_table:
+        comuni_listed(version, lang, code, year, sex, zone)
+        ui.download(lambda: comuni_table(version, lang, code, year, sex, zone), f"{code}_{year}_{sex}_comuni.csv",
+                    key="download_comuni")

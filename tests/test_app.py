@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from tests.page_text import card_texts, card_values
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -11,10 +12,10 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 def test_home_shows_headline_figures_in_italian(warehouse):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    values = [m.value for m in at.metric]
+    values = card_values(at)
     assert "-14,5 p.p." in values and "-9.151,19 €" in values and "42,6%" in values
-    captions = " ".join(c.value for c in at.caption)
-    assert "Fonte: Istat, 2022" in captions and "Fonte: Regione Piemonte, 2018" in captions
+    texts = card_texts(at)
+    assert "Fonte: Istat, 2022 · caricato il" in texts and "Fonte: Regione Piemonte, 2018" in texts
 
 
 def test_home_in_english(warehouse):
@@ -22,7 +23,7 @@ def test_home_in_english(warehouse):
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
-    assert "-€9,151.19" in [m.value for m in at.metric]
+    assert "-€9,151.19" in card_values(at)
 
 
 def test_app_builds_missing_warehouse_on_first_start(project_env):
@@ -30,7 +31,7 @@ def test_app_builds_missing_warehouse_on_first_start(project_env):
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
     assert (project_env / "warehouse.duckdb").exists()
-    assert "42,6%" in [m.value for m in at.metric]
+    assert "42,6%" in card_values(at)
 
 
 def test_rebuild_shows_up_without_restart(warehouse, tmp_path, monkeypatch):
@@ -39,10 +40,10 @@ def test_rebuild_shows_up_without_restart(warehouse, tmp_path, monkeypatch):
     from monitor.settings import load_settings
 
     at = AppTest.from_file(APP, default_timeout=60).run()
-    assert "147,9" in [m.value for m in at.metric]
+    assert "147,9" in card_values(at)
     changed = tmp_path / "headline_figures.csv"
     changed.write_text(reference.HEADLINE_FILE.read_text(encoding="utf-8").replace(",147.9,", ",150.2,"), encoding="utf-8")
     monkeypatch.setattr(reference, "HEADLINE_FILE", changed)
     build(load_settings(), progress=lambda *a: None)
     at.run()
-    assert "150,2" in [m.value for m in at.metric] and "147,9" not in [m.value for m in at.metric]
+    assert "150,2" in card_values(at) and "147,9" not in card_values(at)

@@ -11,6 +11,7 @@ from etl.publish import publish
 from monitor.embed import full_page_url
 from monitor.settings import load_settings
 from monitor.warehouse import READ_ONLY_CONFIG, connect
+from tests.page_text import card_values
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -42,7 +43,7 @@ def connections(monkeypatch):
 def test_public_home_reads_the_published_copy(public_env, connections):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and not at.error
-    assert "42,6%" in [m.value for m in at.metric]
+    assert "42,6%" in card_values(at)
     assert not (public_env / "warehouse.duckdb").exists()  # not rebuilt: the public mode never builds
     assert connections and {c[0] for c in connections} == {str(public_env / "public" / "warehouse.duckdb")}
 

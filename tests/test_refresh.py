@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from etl import build_cli, cli, refresh_cli, sources
 from etl.sources import raw
 from tests.sources.fake_servers import FIXTURES, add_all
+from tests.page_text import card_texts, card_values
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ZONE_4 = ["001028", "001063", "001130", "001236", "001249", "001265", "001314", "001316"]
@@ -134,8 +135,8 @@ def test_home_page_runs_and_shows_the_newer_inps_figure_with_its_source(refreshe
     monkeypatch.delenv("PSM_MODE", raising=False)
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "-9.217,28 €" in [m.value for m in at.metric]
-    assert "Fonte: Inps, 2023" in " ".join(c.value for c in at.caption)
+    assert "-9.217,28 €" in card_values(at)
+    assert "Fonte: Inps, 2023" in card_texts(at)
 
 
 def test_no_network_fails_fast_and_leaves_the_warehouse_unchanged(project_env):
