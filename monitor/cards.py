@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 # Streamlit's light theme: text, muted text, border, link colour (primaryColor in .streamlit/config.toml).
 STYLE = """<style>
 .psm-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(15.5rem,1fr));gap:1rem;margin:0.25rem 0 1rem}
-.psm-card{border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;padding:1rem;display:flex;flex-direction:column;gap:0.35rem}
+.psm-card{border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;padding:1rem;
+  display:flex;flex-direction:column;gap:0.35rem}
 .psm-card h3{font-size:1rem;font-weight:600;margin:0;padding:0;line-height:1.35}
 .psm-card .psm-value{font-size:2.1rem;line-height:1.15;margin:0}
 .psm-card .psm-change{color:rgba(49,51,63,0.75);font-size:0.9rem;margin:0}

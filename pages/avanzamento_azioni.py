@@ -24,24 +24,18 @@ def strategy_titles(version: str, lang: str) -> dict:
     return dict(zip(plan["strategy_code"], plan["strategy_title_en" if lang == "en" else "strategy_title_it"]))
 
 
-def shown_plan(strategy: str | None) -> pd.DataFrame:
-    """The actions of one strategy, or all of them."""
-    plan = data.get("plan")
-    return plan if strategy is None else plan[plan["strategy_code"] == strategy]
-
-
-def progress_table(version: str, lang: str, strategy: str | None) -> pd.DataFrame:
-    """Latest progress of the actions shown, per zone (or whole CM), as shown and downloaded."""
+def progress_table(version: str, lang: str) -> pd.DataFrame:
+    """Latest progress of every action per zone (or whole CM), as shown and downloaded."""
     progress, zones = data.get("action_progress"), data.get("zones")
     zone_names = dict(zip(zones["zone_id"], zones["name"]))
-    grid = progress[progress["action_code"].isin(shown_plan(strategy)["code"])]
-    grid = grid.assign(zone=[L("Intera CM", "Whole CM") if fmt.is_missing(z) else zone_names.get(z, z) for z in grid["zone_id"]])
+    grid = progress.assign(zone=[L("Intera CM", "Whole CM") if fmt.is_missing(z) else zone_names.get(z, z)
+                                 for z in progress["zone_id"]])
     return grid[["action_code", "zone", "as_of", "status", "percent", "funds_allocated", "funds_spent", "note",
                  "loaded_by", "loaded_at"]].assign(status=[status_label(s, lang) for s in grid["status"]])
 
 
 @ui.section
-def progress_overview(version: str, lang: str, strategy: str | None) -> None:
+def progress_overview(version: str, lang: str) -> None:
     """Zone × action heatmap of percent complete, who loaded the last update and when; or how progress gets in."""
     progress = data.get("action_progress")
     if progress.empty:
@@ -52,10 +46,10 @@ def progress_overview(version: str, lang: str, strategy: str | None) -> None:
                   "template (action, zone or whole CM, date, status, percent, funds allocated and spent, note). "
                   "Below, the full catalogue of actions."), icon=":material/upload_file:")
         return
-    table = progress_table(version, lang, strategy)
+    table = progress_table(version, lang)
     rows = [L("Intera CM", "Whole CM"), *data.get("zones")["name"]]
     heat = table.pivot_table(index="zone", columns="action_code", values="percent", aggfunc="first") \
-        .reindex(index=rows, columns=list(shown_plan(strategy)["code"]))
+        .reindex(index=rows, columns=list(data.get("plan")["code"]))
     st.subheader(L("Percentuale di avanzamento per zona e azione", "Percent complete by zone and action"))
     st.plotly_chart(charts.progress_heatmap(heat, lang), config={"displayModeBar": False})
     latest = progress.sort_values("loaded_at").iloc[-1]
@@ -66,9 +60,9 @@ def progress_overview(version: str, lang: str, strategy: str | None) -> None:
 
 
 @ui.section
-def progress_listed(version: str, lang: str, strategy: str | None) -> None:
-    """Every progress row of the actions shown."""
-    st.dataframe(progress_table(version, lang, strategy), hide_index=True)
+def progress_listed(version: str, lang: str) -> None:
+    """Every progress row."""
+    st.dataframe(progress_table(version, lang), hide_index=True)
 
 
 @ui.section
@@ -80,12 +74,13 @@ def strategy_catalogue(version: str, lang: str, strategy_code: str, zone: int | 
     measured = registry[registry["strategy_code"] == strategy_code]
     st.markdown("\n\n".join([
         f"### {strategy_code} · {strategy_titles(version, lang)[strategy_code]}",
-        first["strategy_description_it"] + (" \n:small[:gray[The plan's text is in Italian.]]" if lang == "en" else ""),
+        first["strategy_description_it"] + ("  \n" + ui.small("The plan's text is in Italian.") if lang == "en" else ""),
         L("**Principali attori.** ", "**Principal actors.** ") + first["actors_it"],
         L("**Progetti in corso / sinergie attivabili**", "**Ongoing projects / synergies**") + "\n\n"
         + "\n".join(f"- {p}" for p in first["projects_it"]),
         L("**Indicatori collegati:** ", "**Related indicators:** ") + "; ".join(
             ui.indicator_name(r) + ("" if r["observations"] else " (n.d.)") for r in measured.to_dict("records"))]))
+    paragraphs = []
     for action in actions.to_dict("records"):
         title = action["short_title_en"] if lang == "en" else action["short_title_it"]
         rows = progress[progress["action_code"] == action["code"]]
@@ -93,8 +88,9 @@ def strategy_catalogue(version: str, lang: str, strategy_code: str, zone: int | 
             rows = rows[rows["zone_id"].isna() | (rows["zone_id"] == zone)]
         badge = L("nessun aggiornamento", "no update") if rows.empty else \
             ", ".join(sorted({status_label(s, lang) for s in rows["status"]}))
-        with st.expander(f"{action['code']} · {title} — {badge}"):
-            st.markdown("\n\n".join([action["text_it"], *action_progress_lines(rows, lang)]))
+        paragraphs += [f"#### {action['code']} · {title} — {badge}", action["text_it"], *action_progress_lines(rows, lang)]
+    with st.container(border=True):  # the actions of the strategy, one Markdown element (one message a rerun)
+        st.markdown("\n\n".join(paragraphs))
 
 
 def action_progress_lines(rows: pd.DataFrame, lang: str) -> list[str]:
@@ -120,23 +116,18 @@ lang, version = ui.lang(), data.version()
 introduction(version, lang)
 ui.stop_if_empty(data.get("plan"))
 titles = strategy_titles(version, lang)
-strategy = ui.url_select(L("Strategia", "Strategy"), list(titles), "strategia", None, lambda s: f"{s} · {titles[s]}",
-                         placeholder=L("Tutte le strategie", "All strategies"))
 ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
 
-progress_overview(version, lang, strategy)
+progress_overview(version, lang)
 if not data.get("action_progress").empty:
     with st.expander(L("Tabella dell'avanzamento", "Progress table")):
-        progress_listed(version, lang, strategy)
-        ui.download(lambda: progress_table(version, lang, strategy), "avanzamento_azioni.csv", key="download_progress")
+        progress_listed(version, lang)
+        ui.download(lambda: progress_table(version, lang), "avanzamento_azioni.csv", key="download_progress")
 
-# One tab per strategy; only the open one is drawn (its text and actions are most of the page).
-codes = list(titles) if strategy is None else [strategy]
-tabs = st.tabs([f"{code} · {titles[code]}" for code in codes], key=f"strategy_tab_{lang}", on_change="rerun")
-for code, tab in zip(codes, tabs):
-    if tab.open:
-        with tab:
-            strategy_catalogue(version, lang, code, st.session_state.get("zona"))
+# The catalogue shows one strategy at a time: its text and actions are most of the page.
+ui.url_param("strategia", ui.choice(titles), default=next(iter(titles)))
+strategy = st.segmented_control(L("Strategia", "Strategy"), list(titles), key="strategia", required=True)
+strategy_catalogue(version, lang, strategy, st.session_state.get("zona"))
 st.caption(L("Le zone prioritarie per ciascuna strategia sono indicate da una mappa nel documento del piano e non "
              "compaiono nel testo disponibile: non sono riportate qui.",
              "The priority zones of each strategy are shown on a map in the plan document and are not in the "

@@ -10,12 +10,11 @@ def sources_methods_zones(version: str, lang: str) -> None:
     """Title, sources with licences and periods, methods, and the zone list with its status."""
     info = data.get("build_info")
     st.title(L("Dati e fonti", "Data and sources"))
-    st.write(L("Da dove vengono i numeri del monitor, con quale licenza, a quale periodo si riferiscono, quando sono "
-               "stati caricati e come sono calcolati; il download dei dati completi.",
-               "Where the monitor's figures come from, under which licence, which period they refer to, when they were "
-               "loaded and how they are computed; the full data download."))
-
-    st.subheader(L("Fonti", "Sources"))
+    st.markdown(L("Da dove vengono i numeri del monitor, con quale licenza, a quale periodo si riferiscono, quando sono "
+                  "stati caricati e come sono calcolati; il download dei dati completi.",
+                  "Where the monitor's figures come from, under which licence, which period they refer to, when they "
+                  "were loaded and how they are computed; the full data download.") + "\n\n"
+                + L("### Fonti", "### Sources"))
     sources = data.get("sources")
     table = sources.assign(
         periodo=[("" if fmt.is_missing(a) else f"{int(a)}–{int(b)}" if a != b else f"{int(a)}")
@@ -28,8 +27,7 @@ def sources_methods_zones(version: str, lang: str) -> None:
         "observations": L("Osservazioni", "Observations"), "caricato": L("Ultimo caricamento", "Last load"),
         "url": st.column_config.LinkColumn(L("Indirizzo", "Address"))})
 
-    st.subheader(L("Metodi", "Methods"))
-    st.markdown(L(
+    st.markdown(L("### Metodi", "### Methods") + "\n\n" + L(
         "- **Zone e Città metropolitana** sono calcolate dai dati dei comuni sommando numeratori e denominatori "
         "(rapporto delle somme), mai facendo la media dei tassi comunali; un valore di zona è calcolato solo se tutti "
         "i comuni della zona hanno il dato.\n"
@@ -48,10 +46,9 @@ def sources_methods_zones(version: str, lang: str) -> None:
         "- Values a source gives directly for a zone or the CM (such as the plan's headline figures) are shown as given.\n"
         "- Missing data stays missing: no value is estimated or filled in."))
 
-    st.subheader(L("Zone omogenee", "Homogeneous zones"))
-    ui.provisional_zones_notice(info.get("zone_list_status", "provisional"))
     if info.get("zone_list_status") != "official":
-        st.write(L("L'elenco comune → zona in uso è stato compilato da pagine pubbliche che nominano i comuni delle zone "
+        st.markdown(L("### Zone omogenee", "### Homogeneous zones") + "\n\n" + L(
+                   "L'elenco comune → zona in uso è stato compilato da pagine pubbliche che nominano i comuni delle zone "
                    "2, 3, 4, 5, 8, 10 e 11; le zone 6, 7 e 9 sono state completate per esclusione e verificate sulla "
                    "geometria (312 comuni, 11 zone, conteggi pubblicati, zone contigue, almeno 80.000 abitanti). Due "
                    "assegnazioni sono incerte: Caselette (zona 6, forse 7) e Sestriere (zona 6, forse 5). L'elenco ufficiale "
@@ -61,6 +58,9 @@ def sources_methods_zones(version: str, lang: str) -> None:
                    "municipalities, 11 zones, published counts, contiguous zones, at least 80,000 inhabitants). Two "
                    "assignments are uncertain: Caselette (zone 6, possibly 7) and Sestriere (zone 6, possibly 5). The official "
                    "CMT list, once uploaded by the offices, replaces it after the same checks."))
+    else:
+        st.markdown(L("### Zone omogenee", "### Homogeneous zones"))
+    ui.provisional_zones_notice(info.get("zone_list_status", "provisional"))
     zones = data.get("zones")
     st.dataframe(zones.assign(population=[fmt.number(v, 0, lang) for v in zones["population"]],
                               area_km2=[fmt.number(v, 1, lang) for v in zones["area_km2"]])[
@@ -74,13 +74,13 @@ def sources_methods_zones(version: str, lang: str) -> None:
 def loads_listed(version: str, lang: str) -> None:
     """Every load of the warehouse, newest first, and when it was built."""
     info = data.get("build_info")
-    st.subheader(L("Caricamenti", "Loads"))
+    st.markdown(L("### Caricamenti", "### Loads") + "\n\n" + ui.small(
+        L(f"Warehouse costruito il {info.get('built_at', 'n.d.')}.", f"Warehouse built on {info.get('built_at', 'n/a')}.")))
     loads = data.get("loads")
     st.dataframe(loads.assign(created_at=[ui.loaded_on(t) for t in loads["created_at"]]), hide_index=True, column_config={
         "load_id": L("Caricamento", "Load"), "kind": L("Tipo", "Kind"), "source_code": L("Fonte", "Source"),
         "created_at": L("Data", "Date"), "created_by": L("Da", "By"), "file_name": "File", "file_sha256": "SHA-256",
         "rows": L("Righe", "Rows"), "status": L("Stato", "Status"), "note": L("Nota", "Note")})
-    st.caption(L(f"Warehouse costruito il {info.get('built_at', 'n.d.')}.", f"Warehouse built on {info.get('built_at', 'n/a')}."))
 
 
 def full_download() -> bytes:

@@ -26,11 +26,10 @@ def comune_choices(version: str) -> tuple[list, dict]:
 def comune_header(version: str, lang: str, code: str) -> None:
     """The comune's name, zone, residents and area, and a warning when its zone is uncertain."""
     place = data.get("municipalities").set_index("istat_code").loc[code]
-    st.header(f"{place['name']}")
     facts = (f" · {place['zone_name']} · {fmt.number(place['population'], 0, lang)} ", f" ({int(place['population_year'])}) · "
              f"{fmt.number(place['area_km2'], 1, lang)} km²")
-    st.write(L(f"Zona omogenea {int(place['zone_id'])}{facts[0]}residenti{facts[1]}",
-               f"Homogeneous zone {int(place['zone_id'])}{facts[0]}residents{facts[1]}"))
+    st.markdown(f"## {place['name']}\n\n" + L(f"Zona omogenea {int(place['zone_id'])}{facts[0]}residenti{facts[1]}",
+                                                f"Homogeneous zone {int(place['zone_id'])}{facts[0]}residents{facts[1]}"))
     if place["zone_confidence"] == "medium":
         st.warning(L("L'assegnazione di questo comune alla zona è incerta nell'elenco provvisorio.",
                      "This municipality's zone assignment is uncertain in the provisional list."))
@@ -40,11 +39,11 @@ def comune_header(version: str, lang: str, code: str) -> None:
 def zone_header(version: str, lang: str, zone_id: int) -> None:
     """The zone's name, comuni, residents and area."""
     row = data.get("zones").set_index("zone_id").loc[zone_id]
-    st.header(L(f"Zona omogenea {zone_id} · {row['name']}", f"Homogeneous zone {zone_id} · {row['name']}"))
-    st.write(L(f"{int(row['comuni'])} comuni · {fmt.number(row['population'], 0, lang)} residenti · "
-               f"{fmt.number(row['area_km2'], 0, lang)} km². Scegli un'altra zona nel menu laterale.",
-               f"{int(row['comuni'])} municipalities · {fmt.number(row['population'], 0, lang)} residents · "
-               f"{fmt.number(row['area_km2'], 0, lang)} km². Choose another zone in the sidebar."))
+    st.markdown(L(f"## Zona omogenea {zone_id} · {row['name']}", f"## Homogeneous zone {zone_id} · {row['name']}") + "\n\n"
+                + L(f"{int(row['comuni'])} comuni · {fmt.number(row['population'], 0, lang)} residenti · "
+                    f"{fmt.number(row['area_km2'], 0, lang)} km². Scegli un'altra zona nel menu laterale.",
+                    f"{int(row['comuni'])} municipalities · {fmt.number(row['population'], 0, lang)} residents · "
+                    f"{fmt.number(row['area_km2'], 0, lang)} km². Choose another zone in the sidebar."))
 
 
 def profile_rows(version: str, lang: str, level: str, territory: str, zone_id: int):
@@ -77,11 +76,11 @@ def without_data_and_priorities(version: str, lang: str, zone_id: int) -> None:
         with st.expander(L(f"Indicatori senza dati ({len(missing)})", f"Indicators with no data ({len(missing)})")):
             st.markdown("\n".join(f"- **{ui.indicator_name(row)}** — " + (row["fill_en"] if lang == "en" else row["fill_it"])
                                   for row in missing.to_dict("records")))
-    st.subheader(L("Azioni prioritarie in questo territorio", "Actions prioritised here"))
-    st.write(L("Il testo disponibile del piano non elenca le zone prioritarie per strategia (nel documento sono una "
-               "mappa): tutte le 20 azioni si applicano all'intera Città metropolitana. Vedi «Avanzamento azioni».",
-               "The available text of the plan does not list the priority zones of each strategy (they are a map in the "
-               "document): all 20 actions apply to the whole Metropolitan City. See «Action progress»."))
+    st.markdown(L("### Azioni prioritarie in questo territorio", "### Actions prioritised here") + "\n\n" + L(
+        "Il testo disponibile del piano non elenca le zone prioritarie per strategia (nel documento sono una "
+        "mappa): tutte le 20 azioni si applicano all'intera Città metropolitana. Vedi «Avanzamento azioni».",
+        "The available text of the plan does not list the priority zones of each strategy (they are a map in the "
+        "document): all 20 actions apply to the whole Metropolitan City. See «Action progress»."))
     st.page_link("pages/avanzamento_azioni.py", label=L("Avanzamento azioni", "Action progress"),
                  icon=":material/task_alt:", query_params={"lang": lang, "zona": zone_id})
 

@@ -186,3 +186,23 @@ def test_app_rebuilds_when_the_ledger_is_ahead_of_the_warehouse(officials):
     home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
     assert not home.exception and "45,2%" in card_values(home)
     assert not commit.needs_rebuild(settings)
+
+
+def test_progress_page_after_a_progress_upload(officials):
+    """Committed progress shows as the zone × action heatmap, the progress table and each action's status line."""
+    from tests.upload_cases import progress
+
+    commit.commit_file(progress("5.1.1;5;31/10/2026;in_corso;40;100000;25000;cantiere aperto\n",
+                                "5.1.1;;30/09/2026;avviata;10;;;\n", "5.3.2;2;31/10/2026;completata;100;;;\n"),
+                       "avanzamento.csv", "Mario Rossi", load_settings(), progress=lambda *a: None)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["zona"] = "5"
+    at.run()
+    at.switch_page("pages/avanzamento_azioni.py").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1 and "Mario Rossi" in " ".join(c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert set(table["action_code"]) == {"5.1.1", "5.3.2"} and "Intera CM" in set(table["zone"])
+    shown = texts(at)
+    assert "#### 5.1.1 · " in shown and "— Avviata, In corso" in shown and "cantiere aperto" in shown
+    assert "100.000 €" in shown and "al 31/10/2026" in shown
