@@ -16,10 +16,11 @@ def introduction(version: str, lang: str) -> None:
 
 
 @ui.memo
-def comune_choices(version: str) -> tuple[list, dict]:
-    """Istat codes of the comuni and their 'Name (code)' labels."""
+def comune_choices(version: str) -> tuple[list, dict, dict]:
+    """Istat codes of the comuni, their 'Name (code)' labels and their zones."""
     comuni = data.get("municipalities")
-    return list(comuni["istat_code"]), {c: f"{n} ({c})" for c, n in zip(comuni["istat_code"], comuni["name"])}
+    codes = list(comuni["istat_code"])
+    return codes, {c: f"{n} ({c})" for c, n in zip(codes, comuni["name"])}, {c: int(z) for c, z in zip(codes, comuni["zone_id"])}
 
 
 @ui.section
@@ -88,14 +89,14 @@ def without_data_and_priorities(version: str, lang: str, zone_id: int) -> None:
 lang, version = ui.lang(), data.version()
 introduction(version, lang)
 ui.stop_if_empty(data.get("municipalities"))
-codes, labels = comune_choices(version)
+codes, labels, zone_of = comune_choices(version)
 code = ui.url_select(L("Cerca il tuo comune (scrivi il nome)", "Find your municipality (type its name)"),
                      codes, "comune", None, labels.get,
                      placeholder=L("Nessun comune scelto: profilo della zona", "No municipality chosen: zone profile"))
 ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
 
 if code is not None:
-    zone_id, level, territory = int(data.get("municipalities").set_index("istat_code").at[code, "zone_id"]), "comune", code
+    zone_id, level, territory = zone_of[code], "comune", code
     comune_header(version, lang, code)
 else:
     zone_id = st.session_state.get("zona") or 1
