@@ -88,9 +88,10 @@ def strategy_catalogue(version: str, lang: str, strategy_code: str, zone: int | 
             rows = rows[rows["zone_id"].isna() | (rows["zone_id"] == zone)]
         badge = L("nessun aggiornamento", "no update") if rows.empty else \
             ", ".join(sorted({status_label(s, lang) for s in rows["status"]}))
-        paragraphs += [f"#### {action['code']} · {title} — {badge}", action["text_it"], *action_progress_lines(rows, lang)]
+        paragraphs += [f"**{action['code']} · {title}** — {badge}", action["text_it"], *action_progress_lines(rows, lang),
+                       "---"]
     with st.container(border=True):  # the actions of the strategy, one Markdown element (one message a rerun)
-        st.markdown("\n\n".join(paragraphs))
+        st.markdown("\n\n".join(paragraphs[:-1]))
 
 
 def action_progress_lines(rows: pd.DataFrame, lang: str) -> list[str]:

@@ -103,10 +103,10 @@ def test_progress_page_without_progress_shows_catalogue(warehouse):
     at = run_page("pages/avanzamento_azioni.py")
     assert "Nessun avanzamento caricato" in texts(at)
     assert at.button_group(key="strategia").options and at.session_state["strategia"] == "5.1"
-    actions = re.findall(r"#### (5\.\d\.\d) · [^\n]* — nessun aggiornamento\n", texts(at))
+    actions = re.findall(r"\*\*(5\.\d\.\d) · [^\n]*\*\* — nessun aggiornamento\n", texts(at))
     assert actions == ["5.1.1", "5.1.2", "5.1.3", "5.1.4", "5.1.5"]  # one strategy at a time
     at = run_page("pages/avanzamento_azioni.py", {"strategia": "5.5"})
-    assert re.findall(r"#### (5\.\d\.\d) ·", texts(at)) == ["5.5.1", "5.5.2", "5.5.3"]
+    assert re.findall(r"\*\*(5\.\d\.\d) ·", texts(at)) == ["5.5.1", "5.5.2", "5.5.3"]
 
 
 def test_downloads_are_written_on_click_in_the_view_language(warehouse, monkeypatch):

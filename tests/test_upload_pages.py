@@ -204,5 +204,5 @@ def test_progress_page_after_a_progress_upload(officials):
     table = at.dataframe[0].value
     assert set(table["action_code"]) == {"5.1.1", "5.3.2"} and "Intera CM" in set(table["zone"])
     shown = texts(at)
-    assert "#### 5.1.1 · " in shown and "— Avviata, In corso" in shown and "cantiere aperto" in shown
+    assert "**5.1.1 · " in shown and "— Avviata, In corso" in shown and "cantiere aperto" in shown
     assert "100.000 €" in shown and "al 31/10/2026" in shown
