@@ -19,7 +19,7 @@ def get(name: str, *args):
     return _cached(name, str(db), warehouse.version(db), tuple(args))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=256)
 def _memo(name: str, db_version: str, extra: tuple, _build):
     return _build()
 
@@ -30,7 +30,7 @@ def memo(name: str, build, *extra):
     return _memo(name, warehouse.version(db), tuple(extra), build)
 
 
-def map_geometry_urls(lang: str) -> tuple[str, str]:
-    """URLs of the comuni (with every value as properties) and zone GeoJSON files, written once per warehouse version."""
+def map_geometry_urls(lang: str, indicator: str) -> tuple[str, str]:
+    """URLs of the comuni GeoJSON (one indicator's values as properties) and the zone GeoJSON, written once per version."""
     db = load_settings().served_warehouse
-    return memo("map_geometry_urls", lambda: maps.write_static_files(db, lang), lang)
+    return memo("map_geometry_urls", lambda: maps.write_static_files(db, lang, indicator), lang, indicator)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +27,7 @@ def combo_key(indicator: str, period: int, sex: str) -> str:
 
 
 def value_properties(values: pd.DataFrame, lang: str) -> dict[str, dict]:
-    """Per comune, the raw and formatted value of every comune-level observation, keyed r_<k> and v_<k>."""
+    """Per comune, the raw and formatted value of every observation given, keyed r_<k> and v_<k>."""
     props: dict[str, dict] = {}
     for row in values.itertuples(index=False):
         key = combo_key(row.indicator_code, row.period, row.sex)
@@ -39,7 +40,7 @@ def value_properties(values: pd.DataFrame, lang: str) -> dict[str, dict]:
 
 
 def feature_collection(geometry: pd.DataFrame, zone_names: dict, values: dict[str, dict]) -> dict:
-    """GeoJSON of the comuni with code (c), name (n), zone (z) and every value as properties."""
+    """GeoJSON of the comuni with code (c), name (n), zone (z) and the values given as properties."""
     comuni = geometry[geometry["level"] == "comune"].sort_values("code")
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": json.loads(row.geojson),
@@ -133,9 +134,10 @@ def legend(breaks: list[float], unit: str, decimals: int, lang: str, flag: bool)
     return pd.DataFrame(rows, columns=["colour", "label"])
 
 
-def write_static_files(db: Path, lang: str) -> tuple[str, str]:
-    """Write the comuni (with every value) and zone GeoJSON of a warehouse for one language; return their URLs."""
+def write_static_files(db: Path, lang: str, indicator: str) -> tuple[str, str]:
+    """Write the comuni GeoJSON (with one indicator's values) and the zone GeoJSON for one language; return their URLs."""
     geometry, zones = queries.geometry(db), queries.zones(db)
-    values = value_properties(queries.comune_values(db), lang)
+    values = value_properties(queries.comune_values(db, indicator), lang)
     comuni = feature_collection(geometry, dict(zip(zones["zone_id"], zones["name"])), values)
-    return static_url(comuni, f"comuni-{lang}"), static_url(zone_outline_collection(geometry), "zone")
+    stem = "comuni-" + re.sub(r"[^A-Za-z0-9_]", "_", indicator) + "-" + lang
+    return static_url(comuni, stem), static_url(zone_outline_collection(geometry), "zone")

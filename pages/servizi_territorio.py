@@ -24,17 +24,17 @@ code = ui.url_select(L("Indicatore", "Indicator"), codes, "indicatore", default,
 if code is None:
     st.stop()
 meta = mappable.loc[code]
-comune_rows = data.get("observations", code, "comune")
-if comune_rows.empty:
+comune_periods = data.get("observation_periods", code, "comune")
+if comune_periods.empty:
     ui.no_data(meta)
     st.stop()
-years = sorted(comune_rows["period"].unique(), reverse=True)
+years = sorted(comune_periods["period"].unique(), reverse=True)
 year = ui.url_select(L("Anno", "Year"), years, "anno", years[0], container=middle)
-sexes = [s for s in ("T", "F", "M") if s in set(comune_rows["sex"])]
+sexes = [s for s in ("T", "F", "M") if s in set(comune_periods["sex"])]
 sex = ui.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", ui.sex_label, container=right)
 ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
 
-shown = comune_rows[(comune_rows["period"] == year) & (comune_rows["sex"] == sex)]
+shown = data.get("comune_observations", code, year, sex)
 zone = st.session_state.get("zona")
 in_zone = shown if zone is None else shown[shown["zone_id"] == zone]
 flag = meta["comune_kind"] == "flag"
@@ -46,7 +46,7 @@ title = f"{ui.indicator_name(meta)} · {year}" + ("" if sex == "T" else f" · {u
 tab_map, tab_zones, tab_table = st.tabs([L("Mappa", "Map"), L("Per zona", "By zone"), L("Tabella", "Table")])
 with tab_map:
     st.subheader(title)
-    comuni_url, zones_url = data.map_geometry_urls(lang)
+    comuni_url, zones_url = data.map_geometry_urls(lang, code)
     breaks = [] if flag else maps.class_breaks(shown["value"])
     key = maps.combo_key(code, year, sex)
     tooltip = ("<b>{n}</b><br/>" + L("Zona", "Zone") + ": {z}<br/>" + ui.indicator_name(meta) + ": {v_" + key + "}<br/>"
