@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from monitor import maps, queries, warehouse
+from monitor import downloads, maps, queries, warehouse
 from monitor.i18n import LANGUAGES
 from monitor.settings import load_settings
 
@@ -75,10 +75,11 @@ def publish(settings) -> dict:
 
 
 def write_public_files(settings, published: Path) -> int:
-    """Write the map files the public pages link to (per indicator with comune data and language); return their count."""
+    """Write the map files (per indicator with comune data and language) and the full download; return the map count."""
     registry = queries.indicators(published)
     urls = {url for code in registry.loc[registry["has_comuni"], "code"] for lang in LANGUAGES
             for url in maps.write_static_files(published, lang, code)}
+    downloads.full_download(published, downloads.folder(settings))
     return len(urls)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import maps, queries, warehouse
+from monitor import downloads, maps, queries, warehouse
 from monitor.settings import load_settings
 
 
@@ -34,3 +34,9 @@ def map_geometry_urls(lang: str, indicator: str) -> tuple[str, str]:
     """URLs of the comuni GeoJSON (one indicator's values as properties) and the zone GeoJSON, written once per version."""
     db = load_settings().served_warehouse
     return memo("map_geometry_urls", lambda: maps.write_static_files(db, lang, indicator), lang, indicator)
+
+
+def full_download() -> bytes:
+    """The full-data ZIP of the served warehouse, written once per warehouse content (publish writes the public one)."""
+    settings = load_settings()
+    return downloads.full_download(settings.served_warehouse, downloads.folder(settings)).read_bytes()

@@ -79,11 +79,6 @@ def loads(db: Path) -> pd.DataFrame:
     return query(db, "loads")
 
 
-def all_observations(db: Path) -> pd.DataFrame:
-    """Every observation with names, source and load: the full-data download."""
-    return query(db, "all_observations")
-
-
 def gender_pairs(db: Path, base_indicator: str, level: str) -> pd.DataFrame:
     """F and M values side by side per territory and period, with the F − M gap."""
     rows = observations(db, base_indicator, level)
@@ -124,7 +119,6 @@ PAGE_QUERIES: dict[str, tuple] = {
     "profile": ("comune", "001272", 1),
     "sources": (),
     "loads": (),
-    "all_observations": (),
     "gender_pairs": ("share_age_18_35", "zona"),
     "service_gaps_by_zone": ("share_comuni_pharmacy", 2024),
     "comune_values": ("share_comuni_pharmacy",),

@@ -1,7 +1,7 @@
 """Dati e fonti: sources, licences, periods and loads; methods; the zone list's status; downloads."""
 import streamlit as st
 
-from monitor import data, downloads, fmt, ui
+from monitor import data, fmt, ui
 from monitor.ui import L
 
 lang = ui.lang()
@@ -69,8 +69,7 @@ st.dataframe(zones.assign(population=[fmt.number(v, 0, lang) for v in zones["pop
 st.subheader(L("Scarica i dati", "Download the data"))
 st.download_button(L("Tutti i dati (ZIP: CSV + LEGGIMI con fonti e licenze)",
                      "All data (ZIP: CSV + README with sources and licences)"),
-                   data.memo("full_download", lambda: downloads.full_zip(
-                       data.get("all_observations"), data.get("sources"), data.get("indicators"), info)),
+                   data.full_download,  # a callable: the ZIP is read only when the button is clicked
                    file_name="psm_asse5_dati.zip", mime="application/zip", key="download_all")
 
 st.subheader(L("Caricamenti", "Loads"))

@@ -85,8 +85,9 @@ def test_publish_refuses_to_copy_a_file_onto_itself(project_env, monkeypatch):
         publish(load_settings())
 
 
-def test_publish_writes_a_map_file_per_indicator_and_language(project_env, tmp_path, monkeypatch):
-    from monitor import maps, queries
+def test_publish_writes_a_map_file_per_indicator_and_language_and_the_full_download(project_env, tmp_path,
+                                                                                     monkeypatch):
+    from monitor import downloads, maps, queries
     from monitor.i18n import LANGUAGES
 
     monkeypatch.setattr(maps, "STATIC_DIR", tmp_path / "static")
@@ -103,3 +104,5 @@ def test_publish_writes_a_map_file_per_indicator_and_language(project_env, tmp_p
         for lang in LANGUAGES:
             assert maps.write_static_files(public, lang, code)[0].rsplit("/", 1)[1] in files
     assert sorted(p.name for p in (tmp_path / "static" / "geo").iterdir()) == files
+    zips = list(downloads.folder(load_settings()).iterdir())
+    assert [p.name for p in zips] == [downloads.full_download(public, downloads.folder(load_settings())).name]
