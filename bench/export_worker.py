@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -16,9 +15,17 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     target = downloads.full_download(warehouse, folder)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024   # kilobytes on Linux
-    print(json.dumps({"seconds": seconds, "peak_rss_bytes": peak, "zip_bytes": target.stat().st_size}), flush=True)
+    print(json.dumps({"seconds": seconds, "peak_rss_bytes": peak_rss_bytes(), "zip_bytes": target.stat().st_size}),
+          flush=True)
     return 0
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident size of this process since it started (VmHWM; getrusage would include the parent's at fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 if __name__ == "__main__":
