@@ -98,8 +98,13 @@ def service_gaps_by_zone(db: Path, indicator: str, period: int) -> pd.DataFrame:
 
 
 def comune_values(db: Path, indicator: str) -> pd.DataFrame:
-    """One indicator's comune values (every period and sex) with unit, decimals and kind, for map labels."""
+    """One indicator's comune values (every period and sex): territory_code, period, sex, value, for its map file."""
     return query(db, "comune_values", {"indicator": indicator})
+
+
+def indicator(db: Path, code: str) -> pd.DataFrame:
+    """The registry row of one indicator (empty when unknown)."""
+    return query(db, "indicator", {"indicator": code})
 
 
 # Every query a page runs, with example arguments, for the benchmarks (bench/) and the query tests.
@@ -122,4 +127,5 @@ PAGE_QUERIES: dict[str, tuple] = {
     "gender_pairs": ("share_age_18_35", "zona"),
     "service_gaps_by_zone": ("share_comuni_pharmacy", 2024),
     "comune_values": ("share_comuni_pharmacy",),
+    "indicator": ("share_comuni_pharmacy",),
 }

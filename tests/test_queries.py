@@ -91,9 +91,10 @@ def test_comune_values_hold_one_indicator(warehouse):
     for indicator in {s[0] for s in comune_series(warehouse)}:
         values = queries.comune_values(warehouse, indicator)
         expected = queries.observations(warehouse, indicator, "comune")
-        assert set(values["indicator_code"]) == {indicator}
-        assert len(values) == len(expected)
-        assert set(zip(values["period"], values["sex"])) == set(zip(expected["period"], expected["sex"]))
+        expected = expected.sort_values(["territory_code", "period", "sex"])[list(values.columns)]
+        same_rows(expected, values)
+    assert queries.indicator(warehouse, "old_age_index").iloc[0]["decimals"] == 1
+    assert queries.indicator(warehouse, "no_such_indicator").empty
 
 
 def test_a_map_file_holds_the_values_of_its_indicator_only(warehouse, tmp_path, monkeypatch):

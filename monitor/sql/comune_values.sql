@@ -1,5 +1,6 @@
--- One row per comune-level observation of one indicator (every period and sex), with what a map label needs.
-select o.indicator_code, o.period, o.sex, o.territory_code, o.value, i.unit, i.decimals, i.comune_kind
-from observation o join indicator i on i.code = o.indicator_code
+-- One row per comune-level observation of one indicator (every period and sex): what a map file holds.
+-- Ordered as the table is stored (territory first), which sorts fastest; each comune's values keep period, sex order.
+select o.territory_code, o.period, o.sex, o.value
+from observation o
 where o.indicator_code = $indicator and o.level = 'comune'
-order by o.period, o.sex, o.territory_code
+order by o.territory_code, o.period, o.sex
