@@ -1,4 +1,4 @@
-"""Queries at 100× scale: every page query on a synthetic national warehouse, against pandas on its CSV export."""
+"""Queries at 100× scale on a synthetic national warehouse, against pandas on its CSV export; the full download too."""
 from __future__ import annotations
 
 import argparse
@@ -81,6 +81,48 @@ def baselines(warehouse: Path, tables: pandas_baseline.CsvTables) -> dict[str, t
     return result
 
 
+def pandas_export_seconds(tables: pandas_baseline.CsvTables, folder: Path) -> float:
+    """Seconds pandas takes to read the observation CSV and write the same rows back to a CSV file."""
+    frame = tables.get(EQUIVALENT_CSV)
+    target = folder / "pandas_export.csv"
+    started = time.perf_counter()
+    frame.to_csv(target, index=False)
+    seconds = time.perf_counter() - started
+    target.unlink()
+    return tables.read_seconds[EQUIVALENT_CSV] + seconds
+
+
+def time_export(warehouse: Path, folder: Path, cap_bytes: int) -> dict | None:
+    """Write the full download in a worker process; its JSON report, or None when it passed the memory cap."""
+    errors = tempfile.TemporaryFile("w+")
+    proc = subprocess.Popen([sys.executable, "-m", "bench.export_worker", str(warehouse), str(folder)],
+                            cwd=server.ROOT, stdout=subprocess.PIPE, stderr=errors, text=True)
+    stopped = [False]
+    watcher = threading.Thread(target=_watch, args=(proc, cap_bytes, stopped), daemon=True)
+    watcher.start()
+    output = proc.stdout.read()
+    proc.wait()
+    watcher.join()
+    if stopped[0]:
+        return None
+    if proc.returncode:
+        errors.seek(0)
+        raise RuntimeError(f"export worker exited with code {proc.returncode}:\n" + errors.read()[-2000:])
+    return json.loads(output)
+
+
+def export_figure(done: dict | None, pandas: float, cap_gb: float) -> report.Figure:
+    """The full download's time as a share of pandas reading and writing the same rows, with its peak memory."""
+    name, budget = "export full download at 100×", "none, reported"
+    if done is None:
+        return report.Figure(name, f"stopped above {cap_gb:g} GB resident [pandas {pandas:.1f} s]", budget, report.OK)
+    share = done["seconds"] / pandas
+    relation = f"1/{1 / share:.0f} of pandas" if share <= 0.5 else f"{share:.2f}× pandas"
+    return report.Figure(name, f"{done['seconds']:.1f} s, {relation} [read_csv + to_csv of the same rows {pandas:.1f} s], "
+                               f"peak RSS {done['peak_rss_bytes'] / 2**20:.0f} MB, ZIP {done['zip_bytes'] / 2**20:.0f} MB",
+                         budget, report.OK)
+
+
 def figure(name: str, times: list[float], baseline: tuple[float, str], cap_gb: float | None) -> report.Figure:
     """A query's median time as a share of its pandas baseline (over when it passed the memory cap)."""
     pandas, kind = baseline
@@ -109,9 +151,12 @@ def run(quick: bool = False, comuni: int = 7_900, years: int = 20, indicators: i
         cap_bytes = int(cap_gb * 2**30)
         time_queries(warehouse, seconds, capped, repeats, cap_bytes)   # before and after the baseline
         baseline = baselines(warehouse, tables)
+        pandas_export = pandas_export_seconds(tables, folder)
         del tables
         time_queries(warehouse, seconds, capped, repeats, cap_bytes)
-    return [figure(n, seconds[n], baseline[n], cap_gb if n in capped else None) for n in queries.PAGE_QUERIES]
+        export = time_export(warehouse, folder / "downloads", cap_bytes)
+    return ([figure(n, seconds[n], baseline[n], cap_gb if n in capped else None) for n in queries.PAGE_QUERIES]
+            + [export_figure(export, pandas_export, cap_gb)])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from monitor import maps, queries, warehouse
+from monitor import downloads, maps, queries, warehouse
 from monitor.i18n import LANGUAGES
 from monitor.settings import load_settings
 
@@ -67,12 +67,20 @@ def publish(settings) -> dict:
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the replicas may run as another user
         tables = verify(tmp)
         os.replace(tmp, target)
-        for lang in LANGUAGES:  # the map files the public pages link to, so the public instance writes nothing
-            maps.write_static_files(target, lang)
+        map_files = write_public_files(settings, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return {"published": str(target), "tables": tables, "bytes": target.stat().st_size}
+    return {"published": str(target), "tables": tables, "bytes": target.stat().st_size, "map_files": map_files}
+
+
+def write_public_files(settings, published: Path) -> int:
+    """Write the map files (per indicator with comune data and language) and the full download; return the map count."""
+    registry = queries.indicators(published)
+    urls = {url for code in registry.loc[registry["has_comuni"], "code"] for lang in LANGUAGES
+            for url in maps.write_static_files(published, lang, code)}
+    downloads.full_download(published, downloads.folder(settings))
+    return len(urls)
 
 
 def run(args) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import maps, queries, warehouse
+from monitor import downloads, maps, queries, warehouse
 from monitor.settings import load_settings
 
 
@@ -22,7 +22,7 @@ def get(name: str, *args):
     return _cached(name, str(db), warehouse.version(db), tuple(args))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=256)
 def _memo(name: str, db_version: str, extra: tuple, _build):
     return _build()
 
@@ -33,10 +33,16 @@ def memo(name: str, build, *extra):
     return _memo(name, warehouse.version(db), tuple(extra), build)
 
 
-def map_geometry_urls(lang: str) -> tuple[str, str]:
-    """URLs of the comuni (with every value as properties) and zone GeoJSON files, written once per warehouse version."""
+def map_geometry_urls(lang: str, indicator: str) -> tuple[str, str]:
+    """URLs of the comuni GeoJSON (one indicator's values as properties) and the zone GeoJSON, written once per version."""
     db = load_settings().served_warehouse
-    return memo("map_geometry_urls", lambda: maps.write_static_files(db, lang), lang)
+    return memo("map_geometry_urls", lambda: maps.write_static_files(db, lang, indicator), lang, indicator)
+
+
+def full_download() -> bytes:
+    """The full-data ZIP of the served warehouse, written once per warehouse content (publish writes the public one)."""
+    settings = load_settings()
+    return downloads.full_download(settings.served_warehouse, downloads.folder(settings)).read_bytes()
 
 
 def version() -> str:

@@ -1,25 +1,42 @@
-"""Downloads: the full data as a ZIP with a README of sources and licences; formula-like cells neutralised."""
+"""Downloads: CSVs of the rows shown, and the full data as a ZIP streamed to a file once per warehouse content."""
 from __future__ import annotations
 
-import io
+import hashlib
+import os
+import threading
 import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
+from monitor import queries, warehouse
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FULL_DOWNLOAD_STEM = "psm_asse5_dati"
+OBSERVATIONS_BATCH_ROWS = 50_000     # rows per record batch of the full download: bounds its memory
+_writing = threading.Lock()          # one full download written at a time in a process
+_digests: dict[str, tuple[str, str]] = {}   # warehouse path -> (file version, sha256)
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
     safe = frame.copy()
     for column in safe.select_dtypes(include=["object", "string"]).columns:
-        safe[column] = safe[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+        values = safe[column]
+        if isinstance(values.dtype, pd.StringDtype):  # text only: one vectorised test per column
+            risky = values.str.startswith(FORMULA_START).fillna(False).astype(bool)
+            if risky.any():
+                safe[column] = values.where(~risky, "'" + values)
+        else:
+            safe[column] = values.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
     return safe
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+def csv_bytes(frame: pd.DataFrame, header: bool = True) -> bytes:
     """UTF-8 CSV of a frame, formula-like cells neutralised."""
-    return neutralise(frame).to_csv(index=False).encode("utf-8")
+    return neutralise(frame).to_csv(index=False, header=header).encode("utf-8")
 
 
 def readme(sources: pd.DataFrame, info: dict) -> str:
@@ -35,12 +52,96 @@ def readme(sources: pd.DataFrame, info: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def full_zip(observations: pd.DataFrame, sources: pd.DataFrame, indicators: pd.DataFrame, info: dict) -> bytes:
-    """ZIP with osservazioni.csv, indicatori.csv, fonti.csv and LEGGIMI.txt."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("osservazioni.csv", csv_bytes(observations))
-        archive.writestr("indicatori.csv", csv_bytes(indicators.drop(columns=["levels", "periods"], errors="ignore")))
-        archive.writestr("fonti.csv", csv_bytes(sources))
-        archive.writestr("LEGGIMI.txt", readme(sources, info))
-    return buffer.getvalue()
+def folder(settings) -> Path:
+    """Where full downloads are written: data_dir/downloads (the publish step and the app agree on it)."""
+    return Path(settings.data_dir) / "downloads"
+
+
+def warehouse_digest(db: Path) -> str:
+    """SHA-256 of the warehouse file, computed once per file version: the published copy shares its live file's."""
+    version = warehouse.version(db)
+    known = _digests.get(str(db))
+    if known and known[0] == version:
+        return known[1]
+    digest = hashlib.sha256()
+    with open(db, "rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    _digests[str(db)] = (version, digest.hexdigest())
+    return digest.hexdigest()
+
+
+def full_download(db: Path, target_folder: Path) -> Path:
+    """Path of the full-data ZIP of a warehouse, named by the warehouse's content and written only if missing."""
+    target = target_folder / f"{FULL_DOWNLOAD_STEM}-{warehouse_digest(db)[:16]}.zip"
+    with _writing:
+        if not target.exists():
+            target_folder.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            try:
+                write_full_zip(db, partial)
+                os.chmod(partial, 0o644)  # the public replicas may run as another user
+                os.replace(partial, target)
+            finally:
+                partial.unlink(missing_ok=True)
+    return target
+
+
+def write_full_zip(db: Path, target: Path) -> None:
+    """Write osservazioni.csv (streamed), indicatori.csv, fonti.csv and LEGGIMI.txt to a ZIP file."""
+    sources, indicators, info = queries.sources(db), queries.indicators(db), queries.build_info(db)
+    stamp = zip_time(info.get("built_at"))
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(zip_entry("osservazioni.csv", stamp), "w", force_zip64=True) as entry:
+            write_observations_csv(db, entry)
+        archive.writestr(zip_entry("indicatori.csv", stamp),
+                         csv_bytes(indicators.drop(columns=["levels", "periods"], errors="ignore")))
+        archive.writestr(zip_entry("fonti.csv", stamp), csv_bytes(sources))
+        archive.writestr(zip_entry("LEGGIMI.txt", stamp), readme(sources, info))
+
+
+def zip_time(built_at: str | None) -> tuple[int, ...]:
+    """The build time as a ZIP entry time (1980-01-01 when unknown), so one warehouse gives one ZIP."""
+    try:
+        return datetime.fromisoformat(built_at).timetuple()[:6]
+    except (TypeError, ValueError):
+        return (1980, 1, 1, 0, 0, 0)
+
+
+def zip_entry(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
+    """A deflated, world-readable ZIP entry with a fixed time."""
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def write_observations_csv(db: Path, out: BinaryIO) -> int:
+    """Write every observation as CSV to a binary stream, one indicator's record batches at a time; return the rows."""
+    con = warehouse.connect(db)
+    try:
+        codes = [code for (code,) in con.execute(warehouse.read_sql("export_indicator_codes")).fetchall()]
+        load_times = _load_time_texts(con)
+        sql = warehouse.read_sql("export_observations")
+        rows = 0
+        for code in codes:
+            with con.sql(sql, params={"indicator": code}).to_arrow_reader(OBSERVATIONS_BATCH_ROWS) as reader:
+                for batch in reader:
+                    if batch.num_rows:
+                        frame = batch.to_pandas()
+                        frame["loaded_at"] = frame["loaded_at"].map(load_times)
+                        out.write(csv_bytes(frame, header=rows == 0))
+                        rows += batch.num_rows
+        if rows == 0:
+            columns = con.sql(sql, params={"indicator": ""}).columns
+            out.write(pd.DataFrame(columns=columns).to_csv(index=False).encode("utf-8"))
+        return rows
+    finally:
+        con.close()
+
+
+def _load_time_texts(con) -> dict:
+    """Load time -> its CSV text, formatted as pandas formats the whole loaded_at column (dates only when all are)."""
+    times = con.sql(warehouse.read_sql("export_load_times")).to_arrow_table().to_pandas()["loaded_at"].dropna()
+    texts = times.to_frame().to_csv(index=False, header=False).splitlines()
+    return dict(zip(times, texts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -25,12 +26,13 @@ def combo_key(indicator: str, period: int, sex: str) -> str:
     return hashlib.sha1(f"{indicator}|{period}|{sex}".encode()).hexdigest()[:8]
 
 
-def value_properties(values: pd.DataFrame, lang: str) -> dict[str, dict]:
-    """Per comune, the raw and formatted value of every comune-level observation, keyed r_<k> and v_<k>."""
+def value_properties(indicator: pd.Series, values: pd.DataFrame, lang: str) -> dict[str, dict]:
+    """Per comune, the raw and formatted value of each observation of one indicator, keyed r_<k> and v_<k>."""
+    flag = indicator["comune_kind"] == "flag"
     props: dict[str, dict] = {}
     for row in values.itertuples(index=False):
-        key = combo_key(row.indicator_code, row.period, row.sex)
-        text = fmt.flag(row.value, lang) if row.comune_kind == "flag" else fmt.value(row.value, row.unit, row.decimals, lang)
+        key = combo_key(indicator["code"], row.period, row.sex)
+        text = fmt.flag(row.value, lang) if flag else fmt.value(row.value, indicator["unit"], indicator["decimals"], lang)
         entry = props.setdefault(row.territory_code, {})
         entry["v_" + key] = text
         if not fmt.is_missing(row.value):
@@ -39,7 +41,7 @@ def value_properties(values: pd.DataFrame, lang: str) -> dict[str, dict]:
 
 
 def feature_collection(geometry: pd.DataFrame, zone_names: dict, values: dict[str, dict]) -> dict:
-    """GeoJSON of the comuni with code (c), name (n), zone (z) and every value as properties."""
+    """GeoJSON of the comuni with code (c), name (n), zone (z) and the values given as properties."""
     comuni = geometry[geometry["level"] == "comune"].sort_values("code")
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": json.loads(row.geojson),
@@ -133,9 +135,11 @@ def legend(breaks: list[float], unit: str, decimals: int, lang: str, flag: bool)
     return pd.DataFrame(rows, columns=["colour", "label"])
 
 
-def write_static_files(db: Path, lang: str) -> tuple[str, str]:
-    """Write the comuni (with every value) and zone GeoJSON of a warehouse for one language; return their URLs."""
+def write_static_files(db: Path, lang: str, indicator: str) -> tuple[str, str]:
+    """Write the comuni GeoJSON (with one indicator's values) and the zone GeoJSON for one language; return their URLs."""
     geometry, zones = queries.geometry(db), queries.zones(db)
-    values = value_properties(queries.comune_values(db), lang)
-    comuni = feature_collection(geometry, dict(zip(zones["zone_id"], zones["name"])), values)
-    return static_url(comuni, f"comuni-{lang}"), static_url(zone_outline_collection(geometry), "zone")
+    registry_row, values = queries.indicator(db, indicator), queries.comune_values(db, indicator)
+    labels = value_properties(registry_row.iloc[0], values, lang) if len(registry_row) else {}
+    comuni = feature_collection(geometry, dict(zip(zones["zone_id"], zones["name"])), labels)
+    stem = "comuni-" + re.sub(r"[^A-Za-z0-9_]", "_", indicator) + "-" + lang
+    return static_url(comuni, stem), static_url(zone_outline_collection(geometry), "zone")

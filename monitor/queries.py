@@ -30,8 +30,18 @@ def indicators(db: Path) -> pd.DataFrame:
 
 
 def observations(db: Path, indicator: str, level: str) -> pd.DataFrame:
-    """All observations of one indicator at one level (comune, zona, cm), named and traced to their load."""
+    """All observations of one indicator at one level (pages use zona and cm), named and traced to their load."""
     return query(db, "observations", {"indicator": indicator, "level": level})
+
+
+def comune_observations(db: Path, indicator: str, period: int, sex: str) -> pd.DataFrame:
+    """The comuni of one indicator in one period and sex, with the columns of observations()."""
+    return query(db, "comune_observations", {"indicator": indicator, "period": int(period), "sex": sex})
+
+
+def observation_periods(db: Path, indicator: str, level: str) -> pd.DataFrame:
+    """The distinct (period, sex) pairs one indicator has at one level, newest period first."""
+    return query(db, "observation_periods", {"indicator": indicator, "level": level})
 
 
 def municipalities(db: Path) -> pd.DataFrame:
@@ -69,11 +79,6 @@ def loads(db: Path) -> pd.DataFrame:
     return query(db, "loads")
 
 
-def all_observations(db: Path) -> pd.DataFrame:
-    """Every observation with names, source and load: the full-data download."""
-    return query(db, "all_observations")
-
-
 def gender_pairs(db: Path, base_indicator: str, level: str) -> pd.DataFrame:
     """F and M values side by side per territory and period, with the F − M gap."""
     rows = observations(db, base_indicator, level)
@@ -89,19 +94,17 @@ def gender_pairs(db: Path, base_indicator: str, level: str) -> pd.DataFrame:
 
 def service_gaps_by_zone(db: Path, indicator: str, period: int) -> pd.DataFrame:
     """Per zone, for a yes/no service indicator: comuni and residents without the service, and their shares."""
-    rows = observations(db, indicator, "comune")
-    rows = rows[(rows["period"] == period) & (rows["sex"] == "T")]
-    if rows.empty:
-        return pd.DataFrame(columns=["zone_id", "zone_name", "comuni", "comuni_without", "share_comuni_without",
-                                     "residents", "residents_without", "share_residents_without"])
-    rows = rows.assign(without=rows["value"] <= 0)
-    rows = rows.assign(residents_without=rows["population"].where(rows["without"], 0))
-    by_zone = rows.groupby(["zone_id", "zone_name"]).agg(
-        comuni=("territory_code", "count"), comuni_without=("without", "sum"),
-        residents=("population", "sum"), residents_without=("residents_without", "sum")).reset_index()
-    return by_zone.assign(
-        share_comuni_without=100 * by_zone["comuni_without"] / by_zone["comuni"],
-        share_residents_without=100 * by_zone["residents_without"] / by_zone["residents"])
+    return query(db, "service_gaps_by_zone", {"indicator": indicator, "period": int(period)})
+
+
+def comune_values(db: Path, indicator: str) -> pd.DataFrame:
+    """One indicator's comune values (every period and sex): territory_code, period, sex, value, for its map file."""
+    return query(db, "comune_values", {"indicator": indicator})
+
+
+def indicator(db: Path, code: str) -> pd.DataFrame:
+    """The registry row of one indicator (empty when unknown)."""
+    return query(db, "indicator", {"indicator": code})
 
 
 # Every query a page runs, with example arguments, for the benchmarks (bench/) and the query tests.
@@ -111,7 +114,9 @@ PAGE_QUERIES: dict[str, tuple] = {
     "build_info": (),
     "zones": (),
     "indicators": (),
-    "observations": ("share_age_65_plus", "comune"),
+    "observations": ("share_age_65_plus", "zona"),
+    "observation_periods": ("share_comuni_pharmacy", "comune"),
+    "comune_observations": ("share_comuni_pharmacy", 2024, "T"),
     "municipalities": (),
     "geometry": (),
     "plan": (),
@@ -119,15 +124,8 @@ PAGE_QUERIES: dict[str, tuple] = {
     "profile": ("comune", "001272", 1),
     "sources": (),
     "loads": (),
-    "all_observations": (),
     "gender_pairs": ("share_age_18_35", "zona"),
     "service_gaps_by_zone": ("share_comuni_pharmacy", 2024),
+    "comune_values": ("share_comuni_pharmacy",),
+    "indicator": ("share_comuni_pharmacy",),
 }
-
-
-def comune_values(db: Path) -> pd.DataFrame:
-    """Every comune-level observation with unit, decimals and kind, for map labels."""
-    return query(db, "comune_values")
-
-
-PAGE_QUERIES["comune_values"] = ()

@@ -1,7 +1,7 @@
 """Dati e fonti: sources, licences, periods and loads; methods; the zone list's status; downloads."""
 import streamlit as st
 
-from monitor import data, downloads, fmt, ui
+from monitor import data, fmt, ui
 from monitor.ui import L
 
 
@@ -83,17 +83,10 @@ def loads_listed(version: str, lang: str) -> None:
         "rows": L("Righe", "Rows"), "status": L("Stato", "Status"), "note": L("Nota", "Note")})
 
 
-def full_download() -> bytes:
-    """The ZIP of every observation with the registry, the sources and a README (written when clicked)."""
-    info = data.get("build_info")
-    return data.memo("full_download", lambda: downloads.full_zip(
-        data.get("all_observations"), data.get("sources"), data.get("indicators"), info))
-
-
 lang, version = ui.lang(), data.version()
 sources_methods_zones(version, lang)
 st.subheader(L("Scarica i dati", "Download the data"))
 st.download_button(L("Tutti i dati (ZIP: CSV + LEGGIMI con fonti e licenze)",
                      "All data (ZIP: CSV + README with sources and licences)"),
-                   full_download, file_name="psm_asse5_dati.zip", mime="application/zip", key="download_all")
+                   data.full_download, file_name="psm_asse5_dati.zip", mime="application/zip", key="download_all")
 loads_listed(version, lang)

@@ -29,15 +29,13 @@ def indicator_choices(version: str, lang: str) -> tuple[list, dict, str | None]:
 @ui.memo
 def comune_periods(version: str, code: str) -> tuple[list, list]:
     """Years (newest first) and sexes (T, F, M order) with comune values of the indicator."""
-    rows = data.get("observations", code, "comune")
+    rows = data.get("observation_periods", code, "comune")
     return sorted(rows["period"].unique(), reverse=True), [s for s in ("T", "F", "M") if s in set(rows["sex"])]
 
 
-@ui.memo
 def comune_rows(version: str, code: str, year: int, sex: str) -> pd.DataFrame:
     """The comuni's values of one year and sex, with names, zone, population, centroid and load."""
-    rows = data.get("observations", code, "comune")
-    return rows[(rows["period"] == year) & (rows["sex"] == sex)]
+    return data.get("comune_observations", code, year, sex)
 
 
 def indicator(code: str):
@@ -62,7 +60,7 @@ def map_of_comuni(version: str, lang: str, code: str, year: int, sex: str, zone:
     meta, shown = indicator(code), comune_rows(version, code, year, sex)
     flag = meta["comune_kind"] == "flag"
     st.subheader(title(code, year, sex))
-    comuni_url, zones_url = data.map_geometry_urls(lang)
+    comuni_url, zones_url = data.map_geometry_urls(lang, code)
     breaks = [] if flag else maps.class_breaks(shown["value"])
     key = maps.combo_key(code, year, sex)
     tooltip = ("<b>{n}</b><br/>" + L("Zona", "Zone") + ": {z}<br/>" + ui.indicator_name(meta) + ": {v_" + key + "}<br/>"

@@ -80,6 +80,19 @@ def test_synthetic_warehouse_has_the_requested_grain(synthetic):
     assert counts["comune"] == 330 * 2 * 25 * 3 and counts["cm"] == 2 * 25 * 3 and duplicates == 0
 
 
+def test_synthetic_observations_are_stored_in_the_build_order(synthetic):
+    con = duckdb.connect(str(synthetic[0]), read_only=True)
+    try:
+        out_of_order = con.execute("""
+            select count(*) from (
+                select (indicator_code, level, territory_code, period, sex) as key,
+                       lag((indicator_code, level, territory_code, period, sex)) over (order by rowid) as previous
+                from observation) where previous > key""").fetchone()[0]
+    finally:
+        con.close()
+    assert out_of_order == 0
+
+
 def test_figure_lines_and_percentiles():
     assert report.Figure("x", "1.5×", "≤ 2×", report.verdict(True)).line() == "x: 1.5× (budget ≤ 2×) ok"
     assert report.Figure("upload", "", status=report.NOT_AVAILABLE).line() == "upload: not available"

@@ -83,3 +83,26 @@ def test_publish_refuses_to_copy_a_file_onto_itself(project_env, monkeypatch):
     monkeypatch.setenv("PSM_PUBLIC_WAREHOUSE", os.environ["PSM_WAREHOUSE"])
     with pytest.raises(PublishError):
         publish(load_settings())
+
+
+def test_publish_writes_a_map_file_per_indicator_and_language_and_the_full_download(project_env, tmp_path,
+                                                                                     monkeypatch):
+    from monitor import downloads, maps, queries
+    from monitor.i18n import LANGUAGES
+
+    monkeypatch.setattr(maps, "STATIC_DIR", tmp_path / "static")
+    summary = publish(load_settings())
+    public = project_env / "public" / "warehouse.duckdb"
+    registry = queries.indicators(public)
+    with_comuni = set(registry.loc[registry["has_comuni"], "code"])
+    files = sorted(p.name for p in (tmp_path / "static" / "geo").iterdir())
+    expected = {(code, lang) for code in with_comuni for lang in LANGUAGES}
+    written = {(name.split("-")[1], name.split("-")[2]) for name in files if name.startswith("comuni-")}
+    assert with_comuni and written == expected
+    assert len([n for n in files if n.startswith("zone-")]) == 1 and summary["map_files"] == len(files)
+    for code in with_comuni:   # the page asks for the files publish wrote: nothing new is written
+        for lang in LANGUAGES:
+            assert maps.write_static_files(public, lang, code)[0].rsplit("/", 1)[1] in files
+    assert sorted(p.name for p in (tmp_path / "static" / "geo").iterdir()) == files
+    zips = list(downloads.folder(load_settings()).iterdir())
+    assert [p.name for p in zips] == [downloads.full_download(public, downloads.folder(load_settings())).name]

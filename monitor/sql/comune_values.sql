@@ -1,5 +1,6 @@
--- One row per comune-level observation with the unit and kind needed to label it on a map.
-select o.indicator_code, o.period, o.sex, o.territory_code, o.value, i.unit, i.decimals, i.comune_kind
-from observation o join indicator i on i.code = o.indicator_code
-where o.level = 'comune'
-order by o.indicator_code, o.period, o.sex, o.territory_code
+-- One row per comune-level observation of one indicator (every period and sex): what a map file holds.
+-- Ordered as the table is stored (territory first), which sorts fastest; each comune's values keep period, sex order.
+select o.territory_code, o.period, o.sex, o.value
+from observation o
+where o.indicator_code = $indicator and o.level = 'comune'
+order by o.territory_code, o.period, o.sex
