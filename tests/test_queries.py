@@ -132,7 +132,11 @@ def test_servizi_page_shows_a_service_by_zone_from_sql(with_flag_rows):
 
     at = run_page("pages/servizi_territorio.py", {"indicatore": FLAG, "anno": "2024", "sesso": "T"})
     assert not at.exception, at.exception
-    by_zone = at.dataframe[1].value
+    at.session_state["services_tab_it"] = "Per zona"   # only the open tab is drawn
+    at.run()
+    by_zone = at.dataframe[0].value
     expected = queries.service_gaps_by_zone(with_flag_rows, FLAG, 2024)
     assert list(by_zone["comuni_without"]) == list(expected["comuni_without"])
-    assert len(at.dataframe[2].value) == 312   # the comuni table: every comune of 2024 (T), Torino without a value
+    at.session_state["services_tab_it"] = "Tabella"
+    at.run()
+    assert len(at.dataframe[0].value) == 312   # the comuni table: every comune of 2024 (T), Torino without a value
