@@ -155,10 +155,13 @@ def _check_rows(table, report: ValidationReport, registry: Registry) -> Validati
 
 
 def _warnings(cells: pd.DataFrame) -> list[str]:
-    text = cells.stack()
-    formulas = text[text.astype(str).str.startswith(FORMULA_START) & pd.to_numeric(
-        text.astype(str).str.replace(",", ".", regex=False), errors="coerce").isna()]
-    if formulas.empty:
+    """A warning for the cells that start like a formula (=, +, - or @) and are not numbers."""
+    count = 0
+    for column in cells.columns:
+        text = cells[column].dropna().astype(str)
+        starts = text[text.str.startswith(FORMULA_START)]
+        count += int(pd.to_numeric(starts.str.replace(",", ".", regex=False), errors="coerce").isna().sum())
+    if not count:
         return []
-    return [f"{len(formulas)} celle iniziano con =, +, - o @: sono conservate come testo e neutralizzate in ogni "
+    return [f"{count} celle iniziano con =, +, - o @: sono conservate come testo e neutralizzate in ogni "
             "esportazione (non sono formule)"]
