@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 REGISTRY: ContextVar = ContextVar("upload_registry")
+_FACTORIZED: ContextVar = ContextVar("upload_factorized_codes", default=None)  # (Arrow data, factorize result)
 LEVELS = ["comune", "zona", "cm"]
 
 
@@ -17,9 +18,22 @@ def num(df: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_numeric(values, errors="coerce")
 
 
+def _factorized(codes: pd.Series) -> tuple:
+    """pd.factorize of the codes (missing kept as a value), reused while the checks see the same Arrow column."""
+    arrow = getattr(codes.array, "__arrow_array__", None)
+    data = arrow() if arrow else None       # immutable: a column changed in place gets new data
+    last = _FACTORIZED.get()
+    if data is not None and last is not None and last[0] is data:
+        return last[1]
+    factorized = pd.factorize(codes, use_na_sentinel=False)
+    if data is not None:
+        _FACTORIZED.set((data, factorized))
+    return factorized
+
+
 def by_code(codes: pd.Series, mapping) -> pd.Series:
     """codes.map(mapping), computed once per distinct code (mapping: a Series or a function)."""
-    positions, distinct = pd.factorize(codes, use_na_sentinel=False)
+    positions, distinct = _factorized(codes)
     mapped = pd.Series(distinct).map(mapping)
     return mapped.take(positions).set_axis(codes.index)
 
