@@ -164,7 +164,7 @@ def read_table(raw: bytes, expected_columns: set[str] | None = None) -> Table:
         raise DialectError(f"colonne ripetute nell'intestazione: {', '.join(repeated)}")
     # A row may stop early (its last cells are empty) but never have more fields than the header:
     # that happens when the separator also appears inside values (e.g. decimal commas with ',').
-    plain = '"' not in text and text.count("\r") == text.count("\r\n")
+    plain = '"' not in text and ("\r" not in text or text.count("\r") == text.count("\r\n"))
     read = (plain and (_regular_cells(text, separator, header_line, header, len(header_fields))
                        or _line_cells(text, separator, header_line, header, len(header_fields))))
     cells, bad = read or _record_cells(text, separator, header, len(header_fields))

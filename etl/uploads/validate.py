@@ -159,8 +159,10 @@ def _warnings(cells: pd.DataFrame) -> list[str]:
     count = 0
     for column in cells.columns:
         text = cells[column].dropna().astype(str)
-        starts = text[text.str.startswith(FORMULA_START)]
-        count += int(pd.to_numeric(starts.str.replace(",", ".", regex=False), errors="coerce").isna().sum())
+        formula_like = text.str.startswith(FORMULA_START).to_numpy(dtype=bool)
+        if formula_like.any():
+            starts = text[formula_like].str.replace(",", ".", regex=False)
+            count += int(pd.to_numeric(starts, errors="coerce").isna().sum())
     if not count:
         return []
     return [f"{count} celle iniziano con =, +, - o @: sono conservate come testo e neutralizzate in ogni "
