@@ -232,7 +232,7 @@ def _regular_cells(text: str, separator: str, header_line: int, header: list[str
         table = pa_csv.read_csv(
             io.BytesIO(data), read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(delimiter=separator, quote_char=False, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
                                                   strings_can_be_null=False))
     except pa.ArrowInvalid:
         return None  # a line with another number of fields

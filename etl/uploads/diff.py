@@ -13,6 +13,7 @@ from monitor.warehouse import connect
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "uploads"
 DIFF_COLUMNS = ["change", "table", "key", "field", "old", "new", "delta"]
+_SEPARATOR = pa.scalar(" · ", pa.large_string())   # between the parts of a key or summary
 CHANGE_ORDER = {"changed": 0, "added": 1, "removed": 2, "unchanged": 3}
 # What each kind of upload compares: published query, key columns, compared fields, table label.
 SHAPES = {
@@ -70,7 +71,8 @@ def _text_parts(frame: pd.DataFrame, columns: list[str], missing: str | None) ->
         else:
             values = values.astype(object)
             text = values.where(values.notna(), None).map(str, na_action="ignore")
-        parts.append(pa.array(text.fillna(missing) if missing is not None else text, pa.string(), from_pandas=True))
+        text = text.fillna(missing) if missing is not None else text
+        parts.append(pa.array(text, pa.large_string(), from_pandas=True))
     return parts
 
 
@@ -78,7 +80,7 @@ def _labels(frame: pd.DataFrame, key: list[str]) -> pd.Series:
     """The key of each row as 'a · b · c', a missing part as 'CM'."""
     if not len(frame):
         return pd.Series(dtype=object)
-    return pd.Series(pc.binary_join_element_wise(*_text_parts(frame, key, "CM"), " · "), index=frame.index,
+    return pd.Series(pc.binary_join_element_wise(*_text_parts(frame, key, "CM"), _SEPARATOR), index=frame.index,
                      dtype="str")
 
 
@@ -91,7 +93,7 @@ def _summaries(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     parts = _text_parts(frame, columns, None)
     joined = parts[0]
     for part in parts[1:]:
-        both = pc.binary_join_element_wise(joined, part, " · ")    # missing when either is
+        both = pc.binary_join_element_wise(joined, part, _SEPARATOR)    # missing when either is
         joined = pc.if_else(pc.is_null(joined), part, pc.if_else(pc.is_null(part), joined, both))
     return pd.Series(pc.fill_null(joined, ""), index=frame.index, dtype="str")
 

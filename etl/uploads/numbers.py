@@ -120,7 +120,14 @@ _PLAIN = r"^[\x00-\x7f\x{a0}\x{202f}\x{2212}]*$"
 _SPACE_CLASS = "[ \u00a0\u202f]"  # _SPACES, spelled for Arrow
 _SIMPLE_NUMBER = {",": r"^[+-]?(\d+|\d*,\d+)$", ".": r"^[+-]?(\d+|\d*\.\d+)$"}   # _INT or the plain decimal
 _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-_NONE = pa.scalar(None, pa.string())
+_NONE = pa.scalar(None, pa.large_string())  # text is kept as pandas keeps it: large_string
+
+
+def _text(value: str) -> pa.Scalar:
+    """A constant for the Arrow kernels, typed as the text columns are."""
+    return pa.scalar(value, pa.large_string())
+
+
 
 
 def arrow_text(series: pd.Series) -> pa.Array:
@@ -128,7 +135,7 @@ def arrow_text(series: pd.Series) -> pa.Array:
     array = pa.array(series, from_pandas=True)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    return array.cast(pa.string()) if array.type != pa.string() else array
+    return array.cast(pa.large_string()) if array.type != pa.large_string() else array
 
 
 def text_series(array, index: pd.Index) -> pd.Series:
@@ -176,7 +183,7 @@ def _by_rules(cells, rules, function, *extra) -> pa.Array:
     if others.any():
         inputs = pd.Series(list(zip(*(_subset(a, others).to_pylist() for a in (cells, *extra)))), dtype=object)
         read = pc.replace_with_mask(read, pa.array(others),
-                                    pa.array(per_distinct(inputs, lambda args: function(*args)), pa.string()))
+                                    pa.array(per_distinct(inputs, lambda args: function(*args)), pa.large_string()))
     return pc.if_else(pc.is_valid(cells), read, _NONE)
 
 
@@ -199,7 +206,7 @@ def _number_rules(cells, decimal: str):
         pa.array(_matches(text, plain.pattern)), pc.replace_substring(text, decimal, "."), pc.if_else(
             pa.array(_matches(text, groups.pattern)),
             pc.replace_substring(pc.replace_substring(text, thousands, ""), decimal, "."),
-            pc.binary_join_element_wise(NOT_READABLE, cells, ""))))
+            pc.binary_join_element_wise(_text(NOT_READABLE), cells, _text("")))))
 
 
 def column_to_number(series: pd.Series, decimal: str) -> pd.Series:
@@ -264,10 +271,10 @@ def _date_rules(cells):
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     in_month = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
     valid = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= in_month)
-    padded = [pc.utf8_lpad(pc.cast(pa.array(part), pa.string()), width, "0")
+    padded = [pc.utf8_lpad(pc.cast(pa.array(part), pa.large_string()), width, "0")
               for part, width in ((year, 4), (month, 2), (day, 2))]
-    return pc.if_else(pa.array(valid), pc.binary_join_element_wise(*padded, "-"),
-                      pc.binary_join_element_wise(NOT_READABLE, cells, ""))
+    return pc.if_else(pa.array(valid), pc.binary_join_element_wise(*padded, _text("-")),
+                      pc.binary_join_element_wise(_text(NOT_READABLE), cells, _text("")))
 
 
 def column_to_iso_date(series: pd.Series) -> pd.Series:
@@ -294,7 +301,7 @@ def _zone_rules(cells):
 
 def _cm_rules(cells):
     """to_territory_code's rules for the CM over ASCII cells: 1 or 201, with any leading zeros, is 001."""
-    return pc.if_else(pa.array(_matches(cells, r"^0*(1|201)$")), "001", cells)
+    return pc.if_else(pa.array(_matches(cells, r"^0*(1|201)$")), _text("001"), cells)
 
 
 def _territory_rules(cells, level):

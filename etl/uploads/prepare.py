@@ -22,8 +22,8 @@ STATUS_WORDS = {**{code: code for code in STATUSES},
 def _text(series: pd.Series) -> pd.Series:
     """Stripped cells (as read_table gives them) with the empty ones missing."""
     cells = numbers.arrow_text(series)
-    return numbers.text_series(pc.if_else(pc.equal(cells, ""), pyarrow.scalar(None, pyarrow.string()), cells),
-                               series.index)
+    empty = pyarrow.scalar(None, pyarrow.large_string())
+    return numbers.text_series(pc.if_else(pc.equal(cells, ""), empty, cells), series.index)
 
 
 def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
@@ -44,7 +44,7 @@ def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
     if "status" in cells:
         cells["status"] = numbers.text_series(pyarrow.array(numbers.per_distinct(
             cells["status"], lambda v: STATUS_WORDS.get(v.lower(), v) if isinstance(v, str) else None),
-            pyarrow.string()), cells.index)
+            pyarrow.large_string()), cells.index)
     if "territory_code" in cells:
         levels = cells["level"] if "level" in cells else pd.Series(None, index=cells.index)
         cells["territory_code"] = numbers.column_to_territory_code(levels, cells["territory_code"])
