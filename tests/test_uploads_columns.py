@@ -36,6 +36,7 @@ def _number_cells(seed: int, count: int) -> list[str | None]:
 
 
 def _as_list(series: pd.Series) -> list[str | None]:
+    """The cells as Python values, missing as None."""
     return [None if pd.isna(v) else v for v in series]
 
 

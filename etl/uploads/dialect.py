@@ -86,6 +86,7 @@ def decode(raw: bytes) -> tuple[str, str]:
 
 
 def _strict(raw: bytes, codec: str, encoding: str) -> str:
+    """The bytes decoded with the codec; DialectError naming the line of the first invalid byte."""
     try:
         return raw.decode(codec)
     except UnicodeDecodeError as exc:
@@ -125,6 +126,7 @@ def _first_records(text: str, separator: str) -> list[list[str]]:
 
 
 def _score(text: str, separator: str, expected: set[str] | None) -> tuple:
+    """How well a separator splits the first records: more than one column, known names, same widths."""
     sample = _first_records(text, separator)
     header = _trim(sample[0]) if sample else []
     width = len(sample[0]) if sample else 0

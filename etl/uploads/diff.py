@@ -99,6 +99,7 @@ def _summaries(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 
 
 def _block(change: str, table: str, frame: pd.DataFrame, key: list[str], field: str, old, new, delta) -> pd.DataFrame:
+    """Preview rows of one kind of change, labelled by their key."""
     return pd.DataFrame({"change": change, "table": table, "key": _labels(frame, key), "field": field,
                          "old": old, "new": new, "delta": delta}, columns=DIFF_COLUMNS)
 
@@ -130,6 +131,7 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, key: list[str], fields: list[s
 
 
 def _normalise_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """A copy with the key columns in one form on both sides: ISO dates, nullable integers, text."""
     frame = frame.copy()
     for column in key:
         if column == "as_of":

@@ -24,6 +24,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def _clean(text: str) -> str:
+    """Stripped, with the Unicode minus as '-'."""
     return text.strip().replace("\u2212", "-")
 
 

@@ -54,6 +54,7 @@ def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
 
 
 def _coercion_failures(error: pa.errors.SchemaErrors) -> set[tuple]:
+    """(index, column) of the cells pandera could not coerce to the column's type."""
     cases = error.failure_cases
     wrong_type = cases[cases["check"].astype(str).str.startswith(("coerce_dtype", "dtype")) & cases["index"].notna()]
     return {(index, column) for index, column in zip(wrong_type["index"], wrong_type["column"])}

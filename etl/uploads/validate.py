@@ -128,6 +128,7 @@ def unknown_kind(header: list[str]) -> dict:
 
 
 def _check_rows(table, report: ValidationReport, registry: Registry) -> ValidationReport:
+    """Fill the report for a table of a known kind: long rows, cell problems, warnings, typed rows."""
     template = TEMPLATES[report.kind]
     found = [problems.problem(line, None, f"{n} campi", f"la riga ha {n} campi, più dell'intestazione"
                               + (": la virgola è forse usata sia come separatore sia per i decimali; usa il punto e"
