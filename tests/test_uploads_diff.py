@@ -1,7 +1,10 @@
 """Preview of an upload against the published warehouse: added, changed old → new, largest change first."""
 from __future__ import annotations
 
-from etl.uploads.diff import counts, diff_against_published
+import pandas as pd
+
+from bench.upload_check import upload_csv
+from etl.uploads.diff import _summaries, counts, diff_against_published
 from etl.uploads.validate import validate_file
 from tests.upload_cases import NIDO_2023, indicators, progress
 
@@ -25,3 +28,23 @@ def test_preview_of_progress_rows(warehouse):
     preview = diff_against_published(parsed, warehouse)
     assert preview[["change", "key"]].values.tolist() == [["added", "5.4.1 · CM · 2026-10-31"]]
     assert preview["new"].iloc[0].startswith("in_corso · 25.0 · 120000.0")
+
+
+def test_summaries_leave_out_missing_fields_even_when_every_one_is_missing():
+    frame = pd.DataFrame({"status": ["in_corso", None, None], "percent": [25.0, None, 50.0],
+                          "zone_id": pd.array([3, None, None], dtype="Int64")}, index=[7, 8, 9])
+    assert _summaries(frame, ["status", "percent", "zone_id"]).tolist() == ["in_corso · 25.0 · 3", "", "50.0"]
+
+
+def test_preview_of_a_big_upload_labels_every_row_and_puts_the_largest_change_first(warehouse):
+    parsed = validate_file(upload_csv(3_000), "grande.csv").parsed
+    preview = diff_against_published(parsed, warehouse)
+    key = ["indicator_code", "level", "territory_code", "period", "sex"]
+    labels = {" · ".join(str(v) for v in row) for row in parsed[key].itertuples(index=False)}
+    assert set(preview["key"]) == labels and len(preview) == len(parsed)
+    changed = preview[preview["change"] == "changed"]
+    relative = (changed["delta"].abs() / changed["old"].astype(float).abs()).tolist()
+    assert relative == sorted(relative, reverse=True)
+    added = preview[preview["change"] == "added"]
+    assert added["delta"].abs().tolist() == sorted(added["delta"].abs(), reverse=True)
+    assert preview["change"].tolist() == sorted(preview["change"], key=["changed", "added"].index)

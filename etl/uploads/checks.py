@@ -1,12 +1,14 @@
-"""Row checks shared by the upload models; they read the Registry the validator binds to REGISTRY."""
+"""Row checks shared by the upload models, as whole-column masks; they read the Registry bound to REGISTRY."""
 from __future__ import annotations
 
 import math
 from contextvars import ContextVar
 
+import numpy as np
 import pandas as pd
 
 REGISTRY: ContextVar = ContextVar("upload_registry")
+_FACTORIZED: ContextVar = ContextVar("upload_factorized_codes", default=None)  # (Arrow data, factorize result)
 LEVELS = ["comune", "zona", "cm"]
 
 
@@ -16,17 +18,60 @@ def num(df: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_numeric(values, errors="coerce")
 
 
+def _factorized(codes: pd.Series) -> tuple:
+    """pd.factorize of the codes (missing kept as a value), reused while the checks see the same Arrow column."""
+    arrow = getattr(codes.array, "__arrow_array__", None)
+    data = arrow() if arrow else None       # immutable: a column changed in place gets new data
+    last = _FACTORIZED.get()
+    if data is not None and last is not None and last[0] is data:
+        return last[1]
+    factorized = pd.factorize(codes, use_na_sentinel=False)
+    if data is not None:
+        _FACTORIZED.set((data, factorized))
+    return factorized
+
+
+def by_code(codes: pd.Series, mapping) -> pd.Series:
+    """codes.map(mapping), computed once per distinct code (mapping: a Series or a function)."""
+    positions, distinct = _factorized(codes)
+    mapped = pd.Series(distinct).map(mapping)
+    return mapped.take(positions).set_axis(codes.index)
+
+
 def attr(df: pd.DataFrame, attribute: str) -> pd.Series:
     """An indicator attribute (unit, by_sex, aggregation…) for each row; NaN for unknown indicators."""
-    return df["indicator_code"].map(REGISTRY.get().indicators[attribute])
+    return by_code(df["indicator_code"], REGISTRY.get().indicators[attribute])
+
+
+def _is_text(values: pd.Series) -> pd.Series:
+    """True where a cell holds text."""
+    if values.dtype == object:
+        return values.map(lambda v: isinstance(v, str)).astype(bool)
+    return values.notna() if pd.api.types.is_string_dtype(values) else pd.Series(False, index=values.index)
 
 
 def territory_known(df: pd.DataFrame) -> pd.Series:
     """Rows whose territory code names a comune, zone or the CM at their level (missing cells pass)."""
     registry = REGISTRY.get()
-    return pd.Series([not (isinstance(lv, str) and isinstance(code, str)) or lv not in LEVELS
-                      or registry.territory_known(lv, code)
-                      for lv, code in zip(df["level"], df["territory_code"])], index=df.index)
+    level, code = df["level"], df["territory_code"]
+    checked = _is_text(level) & _is_text(code) & level.isin(LEVELS)
+    known = ~checked | (checked & (level == "comune") & code.isin(list(registry.comuni))) \
+        | (checked & (level == "cm") & (code == "001"))
+    zona = (checked & (level == "zona")).to_numpy()
+    if zona.any():
+        known = known.to_numpy().copy()
+        known[zona] = _zone_known(code[zona], registry)
+        known = pd.Series(known, index=df.index)
+    return known
+
+
+def _zone_known(codes: pd.Series, registry) -> np.ndarray:
+    """Registry.territory_known("zona", code) for each code: ASCII digits compared as numbers, others in Python."""
+    digits = (codes.str.fullmatch("[0-9]+") & codes.str.isascii()).to_numpy(dtype=bool)
+    known = np.zeros(len(codes), dtype=bool)
+    known[digits] = codes[digits].str.lstrip("0").isin([str(z) for z in registry.zone_ids]).to_numpy(dtype=bool)
+    known[~digits] = by_code(codes[~digits], lambda c: registry.territory_known("zona", c)).to_numpy(dtype=bool)
+    return known
 
 
 def sex_allowed(df: pd.DataFrame) -> pd.Series:
@@ -37,7 +82,7 @@ def sex_allowed(df: pd.DataFrame) -> pd.Series:
 def in_indicator_range(df: pd.DataFrame, column: str) -> pd.Series:
     """Values within the range of their indicator (etl/reference/value_ranges.csv)."""
     ranges = REGISTRY.get().ranges
-    low = df["indicator_code"].map(lambda c: ranges.get(c, (-math.inf,))[0])
-    high = df["indicator_code"].map(lambda c: ranges.get(c, (0, math.inf))[1])
+    low = by_code(df["indicator_code"], lambda c: ranges.get(c, (-math.inf,))[0])
+    high = by_code(df["indicator_code"], lambda c: ranges.get(c, (0, math.inf))[1])
     value = num(df, column)
     return value.isna() | low.isna() | ((value >= low) & (value <= high))

@@ -4,10 +4,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 SEPARATORS = (";", ",", "\t")
 SEPARATOR_NAMES = {";": "punto e virgola (;)", ",": "virgola (,)", "\t": "tabulazione"}
@@ -23,6 +28,9 @@ MAGIC = {
 }
 SAVE_AS_CSV = "apri il file in Excel e salvalo come «CSV UTF-8» o «CSV (delimitato dal separatore di elenco)»"
 MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|â€")
+CONTROL_BYTES = bytes(b for b in range(256) if b < 9 or 13 < b < 32 or b == 127)
+SNIFF_RECORDS = 101          # records read to detect the separator (header + 100 rows)
+SNIFF_CHARS = 65536          # text read first to find them; more only when they do not fit
 
 
 class DialectError(Exception):
@@ -36,7 +44,7 @@ class Table:
     encoding: str
     separator: str
     header: list[str]
-    cells: pd.DataFrame          # one column per header name, str cells; index = line number in the file
+    cells: pd.DataFrame          # one column per header name, stripped str cells; index = line number in the file
     bad_lines: list[tuple[int, int]]  # (line, number of fields) of rows that do not match the header
 
     def describe(self) -> str:
@@ -59,7 +67,7 @@ def decode(raw: bytes) -> tuple[str, str]:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[1:400:2].count(0) > 50:
         raise DialectError(f"il file è in UTF-16 («Testo Unicode» di Excel), codifica non accettata: {SAVE_AS_CSV}")
     head = raw[:65536]
-    control = sum(1 for b in head if b < 9 or 13 < b < 32 or b == 127)
+    control = len(head) - len(head.translate(None, CONTROL_BYTES))
     if control > max(2, len(head) // 200):
         raise DialectError(f"il file contiene dati binari, non testo: non è un CSV ({SAVE_AS_CSV})")
     if raw.startswith(codecs.BOM_UTF8):
@@ -71,13 +79,14 @@ def decode(raw: bytes) -> tuple[str, str]:
             raise DialectError("il file mescola due codifiche (UTF-8 e Windows-1252): alcune lettere accentate "
                                f"risulterebbero alterate; {SAVE_AS_CSV}") from None
         text, encoding = _strict(raw, "cp1252", "cp1252"), "cp1252"
-    if MOJIBAKE.search(text):
+    if ("Ã" in text or "â€" in text) and MOJIBAKE.search(text):
         raise DialectError("il testo contiene lettere alterate (per esempio «Ã¨» al posto di «è»): il file è stato "
                            f"convertito due volte; {SAVE_AS_CSV}")
     return text, encoding
 
 
 def _strict(raw: bytes, codec: str, encoding: str) -> str:
+    """The bytes decoded with the codec; DialectError naming the line of the first invalid byte."""
     try:
         return raw.decode(codec)
     except UnicodeDecodeError as exc:
@@ -96,12 +105,29 @@ def _records(text: str, separator: str):
         start = reader.line_num + 1
 
 
+def _first_records(text: str, separator: str) -> list[list[str]]:
+    """The fields of the first SNIFF_RECORDS non-blank records, reading only as much of the text as they need."""
+    size = SNIFF_CHARS
+    while True:
+        end = text.find("\n", size)
+        whole = end < 0 or end + 1 == len(text)
+        head = text if whole else text[:end + 1]
+        reader = csv.reader(io.StringIO(head, newline=""), delimiter=separator)
+        sample = []
+        for fields in reader:
+            if any(f.strip() for f in fields):
+                sample.append(fields)
+                if len(sample) == SNIFF_RECORDS:
+                    break
+        # Lines left after the last record kept: it ended inside the head, as it does in the whole text.
+        if whole or (len(sample) == SNIFF_RECORDS and reader.line_num < head.count("\n")):
+            return sample
+        size *= 4
+
+
 def _score(text: str, separator: str, expected: set[str] | None) -> tuple:
-    sample = []
-    for record in _records(text, separator):
-        sample.append(record[1])
-        if len(sample) > 100:
-            break
+    """How well a separator splits the first records: more than one column, known names, same widths."""
+    sample = _first_records(text, separator)
     header = _trim(sample[0]) if sample else []
     width = len(sample[0]) if sample else 0
     rows = sample[1:]
@@ -132,21 +158,108 @@ def read_table(raw: bytes, expected_columns: set[str] | None = None) -> Table:
     """Decode, detect the separator, and read every record as text keyed by its line number."""
     text, encoding = decode(raw)
     separator = detect_separator(text, expected_columns)
-    records = list(_records(text, separator))
-    raw_header = _trim(records[0][1])
+    header_line, header_fields = next(_records(text, separator))
+    raw_header = _trim(header_fields)
     header = [normalise_name(h) for h in raw_header]
     if len(set(header)) != len(header):
         repeated = sorted({h for h in header if header.count(h) > 1})
         raise DialectError(f"colonne ripetute nell'intestazione: {', '.join(repeated)}")
-    width, raw_width, rows, lines, bad = len(header), len(records[0][1]), [], [], []
-    for line, fields in records[1:]:
-        # A row may stop early (its last cells are empty) but never have more fields than the header:
-        # that happens when the separator also appears inside values (e.g. decimal commas with ',').
+    # A row may stop early (its last cells are empty) but never have more fields than the header:
+    # that happens when the separator also appears inside values (e.g. decimal commas with ',').
+    plain = '"' not in text and ("\r" not in text or text.count("\r") == text.count("\r\n"))
+    read = (plain and (_regular_cells(text, separator, header_line, header, len(header_fields))
+                       or _line_cells(text, separator, header_line, header, len(header_fields))))
+    cells, bad = read or _record_cells(text, separator, header, len(header_fields))
+    return Table(encoding, separator, header, cells, bad)
+
+
+# Three readers give the same cells and long rows. The csv module reads any file; when nothing can be quoted
+# (no '"') and every CR ends a line with LF, a record is a line, so whole columns can be split at once: by Arrow's
+# CSV reader when every line has as many fields as the header, else by splitting the lines.
+
+
+def _record_cells(text: str, separator: str, header: list[str],
+                  raw_width: int) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
+    """Cells of the records after the header, read by the csv module: padded, stripped; longer rows set apart."""
+    width, rows, lines, bad = len(header), [], [], []
+    for line, fields in itertools.islice(_records(text, separator), 1, None):
         if len(fields) > raw_width:
             bad.append((line, len(fields)))
             continue
         padded = fields + [""] * (width - len(fields))
         rows.append([f.strip() for f in padded[:width]])
         lines.append(line)
-    cells = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=object)
-    return Table(encoding, separator, header, cells, bad)
+    columns = list(zip(*rows)) if rows else [()] * width
+    cells = pd.DataFrame({name: pd.array(list(column), dtype="str") for name, column in zip(header, columns)},
+                         index=pd.Index(lines, name="line", dtype="int64"), columns=header)
+    return cells, bad
+
+
+def _after_line(text: str, line: int) -> str:
+    """The text after its first `line` lines."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    return text[start:]
+
+
+def _stripped_cells(columns: list, first_line: int, header: list[str]) -> pd.DataFrame:
+    """Cells of consecutive lines from their split columns (the header's first): stripped, blank rows left out."""
+    stripped = [pc.utf8_trim_whitespace(column) for column in columns]
+    filled = np.zeros(len(stripped[0]), dtype=bool)
+    for column in stripped:
+        filled |= pc.not_equal(column, "").to_numpy(zero_copy_only=False)
+    kept = pa.array(filled)
+    cells = pa.table([column.filter(kept) for column in stripped[:len(header)]], names=header).to_pandas()
+    cells.index = pd.Index(np.flatnonzero(filled) + first_line, name="line", dtype="int64")
+    return cells
+
+
+def _longest(strings) -> int:
+    """The length in characters of the longest string."""
+    longest = pc.max(pc.utf8_length(strings)).as_py() if len(strings) else None
+    return longest or 0
+
+
+def _regular_cells(text: str, separator: str, header_line: int, header: list[str],
+                   raw_width: int) -> tuple[pd.DataFrame, list] | None:
+    """Cells read by Arrow's CSV reader when every line after the header has raw_width fields; else None."""
+    data = _after_line(text, header_line).encode("utf-8")
+    if not data:
+        return None
+    names = [str(n) for n in range(raw_width)]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(data), read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(delimiter=separator, quote_char=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
+                                                  strings_can_be_null=False))
+    except pa.ArrowInvalid:
+        return None  # a line with another number of fields
+    columns = table.columns
+    if table.num_rows != data.count(b"\n") + (not data.endswith(b"\n")) or \
+            max(_longest(column) for column in columns) > csv.field_size_limit():
+        return None
+    return _stripped_cells(columns, header_line + 1, header), []
+
+
+def _line_cells(text: str, separator: str, header_line: int, header: list[str],
+                raw_width: int) -> tuple[pd.DataFrame, list[tuple[int, int]]] | None:
+    """Cells of the lines after the header split on the separator as whole columns; None for overlong lines."""
+    lines = pc.utf8_rtrim(pc.list_flatten(pc.split_pattern(pa.array([_after_line(text, header_line)]), "\n")),
+                          characters="\r")
+    if _longest(lines) > csv.field_size_limit():
+        return None  # the csv module may refuse one of its fields: let it say so
+    fields = pc.add(pc.count_substring(lines, separator), 1).to_numpy(zero_copy_only=False)
+    too_long = fields > raw_width
+    blank = pc.equal(pc.utf8_trim_whitespace(pc.replace_substring(lines, separator, "")), "")
+    long_rows = np.flatnonzero(too_long & ~blank.to_numpy(zero_copy_only=False))
+    bad = [(int(n) + header_line + 1, int(fields[n])) for n in long_rows]
+    padded = pc.binary_join_element_wise(lines.filter(pa.array(~too_long)), separator * raw_width, "")
+    split = pc.split_pattern(padded, separator)                      # at least raw_width fields each
+    starts = split.offsets.to_numpy()[:-1]
+    cells = _stripped_cells([split.values.take(pa.array(starts + j)) for j in range(raw_width)], 0, header)
+    cells.index = pd.Index(np.flatnonzero(~too_long)[cells.index] + header_line + 1, name="line", dtype="int64")
+    return cells, bad

@@ -4,12 +4,16 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from monitor.warehouse import connect
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "uploads"
 DIFF_COLUMNS = ["change", "table", "key", "field", "old", "new", "delta"]
+_SEPARATOR = pa.scalar(" · ", pa.large_string())   # between the parts of a key or summary
 CHANGE_ORDER = {"changed": 0, "added": 1, "removed": 2, "unchanged": 3}
 # What each kind of upload compares: published query, key columns, compared fields, table label.
 SHAPES = {
@@ -49,24 +53,53 @@ def _same_series(old: pd.Series, new: pd.Series) -> pd.Series:
     numeric = old_num.notna() & new_num.notna()
     close = (old_num - new_num).abs() <= 1e-9 * old_num.abs().clip(lower=1.0)
     both_missing = old.isna() & new.isna()
-    text = old.notna() & new.notna() & (old.astype(str) == new.astype(str))
+    texts = ~numeric & old.notna() & new.notna()          # compared as text: only where not both numbers
+    text = pd.Series(False, index=old.index)
+    text[texts] = old[texts].astype(str) == new[texts].astype(str)
     return both_missing | (numeric & close) | (~numeric & text)
 
 
+def _text_parts(frame: pd.DataFrame, columns: list[str], missing: str | None) -> list[pa.Array]:
+    """Each column's cells as text (str of the value), missing ones as `missing` (None: left missing)."""
+    parts = []
+    for column in columns:
+        values = frame[column]
+        if pd.api.types.is_string_dtype(values) and values.dtype != object:
+            text = values                                   # already text: str() leaves it as it is
+        elif pd.api.types.is_integer_dtype(values):
+            text = values.astype("str")                     # str() of an integer, missing left missing
+        else:
+            values = values.astype(object)
+            text = values.where(values.notna(), None).map(str, na_action="ignore")
+        text = text.fillna(missing) if missing is not None else text
+        parts.append(pa.array(text, pa.large_string(), from_pandas=True))
+    return parts
+
+
 def _labels(frame: pd.DataFrame, key: list[str]) -> pd.Series:
-    parts = [frame[k].astype(object).where(frame[k].notna(), "CM").astype(str) for k in key]
-    return pd.concat(parts, axis=1).agg(" · ".join, axis=1) if len(frame) else pd.Series(dtype=object)
+    """The key of each row as 'a · b · c', a missing part as 'CM'."""
+    if not len(frame):
+        return pd.Series(dtype=object)
+    return pd.Series(pc.binary_join_element_wise(*_text_parts(frame, key, "CM"), _SEPARATOR), index=frame.index,
+                     dtype="str")
 
 
 def _summaries(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """The given fields of each row as 'a · b · c' (missing ones left out)."""
     if len(columns) == 1:
         return frame[columns[0]].astype(object)
-    text = frame[columns].astype(object).where(frame[columns].notna(), None)
-    return text.apply(lambda row: " · ".join(str(v) for v in row if v is not None), axis=1)
+    if not len(frame):
+        return pd.Series(dtype=object)
+    parts = _text_parts(frame, columns, None)
+    joined = parts[0]
+    for part in parts[1:]:
+        both = pc.binary_join_element_wise(joined, part, _SEPARATOR)    # missing when either is
+        joined = pc.if_else(pc.is_null(joined), part, pc.if_else(pc.is_null(part), joined, both))
+    return pd.Series(pc.fill_null(joined, ""), index=frame.index, dtype="str")
 
 
 def _block(change: str, table: str, frame: pd.DataFrame, key: list[str], field: str, old, new, delta) -> pd.DataFrame:
+    """Preview rows of one kind of change, labelled by their key."""
     return pd.DataFrame({"change": change, "table": table, "key": _labels(frame, key), "field": field,
                          "old": old, "new": new, "delta": delta}, columns=DIFF_COLUMNS)
 
@@ -98,6 +131,7 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, key: list[str], fields: list[s
 
 
 def _normalise_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """A copy with the key columns in one form on both sides: ISO dates, nullable integers, text."""
     frame = frame.copy()
     for column in key:
         if column == "as_of":
@@ -115,9 +149,10 @@ def sort_largest_first(diff: pd.DataFrame) -> pd.DataFrame:
     old = pd.to_numeric(diff["old"], errors="coerce").abs()
     size = (delta / old.where(old > 0)).fillna(delta.where(old.isna() | (old == 0)) * math.inf).fillna(0.0)
     size = size.where(diff["change"] == "changed", delta.fillna(0.0))
-    order = diff["change"].map(CHANGE_ORDER)
-    return diff.assign(_o=order, _s=size).sort_values(["_o", "_s"], ascending=[True, False], kind="stable") \
-        .drop(columns=["_o", "_s"]).reset_index(drop=True)
+    order = np.full(len(diff), np.nan)
+    for change, rank in CHANGE_ORDER.items():
+        order[(diff["change"] == change).to_numpy(dtype=bool)] = rank
+    return diff.take(np.lexsort((-size.to_numpy(), order))).reset_index(drop=True)   # stable: ties keep their order
 
 
 def diff_against_published(parsed: pd.DataFrame, warehouse_path: Path) -> pd.DataFrame:

@@ -4,6 +4,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
 # A cell that cannot be read keeps its text behind this mark, so that the pandera coercion fails on it
 # (pandas would otherwise read "nan", "inf" or "1e5" as numbers).
 NOT_READABLE = "#"
@@ -19,6 +24,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def _clean(text: str) -> str:
+    """Stripped, with the Unicode minus as '-'."""
     return text.strip().replace("\u2212", "-")
 
 
@@ -105,3 +111,210 @@ def to_territory_code(level: str | None, cell: str | None) -> str | None:
     if level == "cm" and text.isdigit() and int(text) in (1, 201):
         return "001"
     return text
+
+
+# Whole columns at once, giving the same text as the functions above for every cell. Common cells are recognised
+# first with cheap whole-column tests; the rest go through the full rules as Arrow regular expressions, which match
+# as Python's do on ASCII text (\d is 0-9 in both); cells with other characters (beyond the Unicode minus and the
+# spaces officials paste) go through the functions above, once per distinct value.
+_PLAIN = r"^[\x00-\x7f\x{a0}\x{202f}\x{2212}]*$"
+_SPACE_CLASS = "[ \u00a0\u202f]"  # _SPACES, spelled for Arrow
+_SIMPLE_NUMBER = {",": r"^[+-]?(\d+|\d*,\d+)$", ".": r"^[+-]?(\d+|\d*\.\d+)$"}   # _INT or the plain decimal
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+_NONE = pa.scalar(None, pa.large_string())  # text is kept as pandas keeps it: large_string
+
+
+def _text(value: str) -> pa.Scalar:
+    """A constant for the Arrow kernels, typed as the text columns are."""
+    return pa.scalar(value, pa.large_string())
+
+
+
+
+def arrow_text(series: pd.Series) -> pa.Array:
+    """A column of text (missing where empty) as Arrow strings, without copying str columns."""
+    array = pa.array(series, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string()) if array.type != pa.large_string() else array
+
+
+def text_series(array, index: pd.Index) -> pd.Series:
+    """Arrow strings as a str column on the given index, or object (all None) when no cell is left, as map gives."""
+    series = array.to_pandas().set_axis(index)
+    if series.isna().all():
+        return pd.Series([None] * len(index), index=index, dtype=object)
+    return series
+
+
+def per_distinct(values: pd.Series, function) -> list:
+    """function(value) for every value, computed once per distinct value."""
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    results = [function(value) for value in distinct]
+    return [results[code] for code in codes]
+
+
+def _flags(array) -> np.ndarray:
+    """A boolean Arrow result as numpy, missing as False."""
+    return pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+
+
+def _matches(cells, pattern: str) -> np.ndarray:
+    """True where the cell matches the regular expression."""
+    return _flags(pc.match_substring_regex(cells, pattern))
+
+
+def _subset(cells, rows: np.ndarray):
+    """The cells of the given rows (a boolean mask)."""
+    return cells.filter(pa.array(rows))
+
+
+def _others(cells) -> np.ndarray:
+    """The filled cells the Arrow rules do not read: characters outside _PLAIN."""
+    others = _flags(pc.invert(pc.string_is_ascii(cells)))
+    if others.any():
+        others[others] = ~_matches(_subset(cells, others), _PLAIN)
+    return others
+
+
+def _by_rules(cells, rules, function, *extra) -> pa.Array:
+    """rules(cells) (Arrow), with function(cell, *extra) for the cells outside _PLAIN; extra: arrays beside cells."""
+    read = rules(cells)
+    others = _others(cells)
+    if others.any():
+        inputs = pd.Series(list(zip(*(_subset(a, others).to_pylist() for a in (cells, *extra)))), dtype=object)
+        read = pc.replace_with_mask(read, pa.array(others),
+                                    pa.array(per_distinct(inputs, lambda args: function(*args)), pa.large_string()))
+    return pc.if_else(pc.is_valid(cells), read, _NONE)
+
+
+def _replace_rows(base, rows: np.ndarray, make) -> pa.Array:
+    """base with make(those cells) in the given rows."""
+    if not rows.any():
+        return base
+    return pc.replace_with_mask(base, pa.array(rows), make(_subset(base, rows)))
+
+
+def _number_rules(cells, decimal: str):
+    """to_number's rules over ASCII cells."""
+    text = pc.replace_substring(cells, "\u2212", "-")
+    grouped = _matches(pc.replace_substring_regex(text, _SPACE_CLASS, " "), _SPACE_GROUPS.pattern)
+    text = pc.if_else(pa.array(grouped), pc.replace_substring_regex(text, _SPACE_CLASS, ""), text)
+    thousands = "." if decimal == "," else ","
+    groups = _DOT_GROUPS if decimal == "," else _COMMA_GROUPS
+    plain = _COMMA_DECIMAL if decimal == "," else _POINT_DECIMAL
+    return pc.if_else(pa.array(_matches(text, _INT.pattern)), text, pc.if_else(
+        pa.array(_matches(text, plain.pattern)), pc.replace_substring(text, decimal, "."), pc.if_else(
+            pa.array(_matches(text, groups.pattern)),
+            pc.replace_substring(pc.replace_substring(text, thousands, ""), decimal, "."),
+            pc.binary_join_element_wise(_text(NOT_READABLE), cells, _text("")))))
+
+
+def column_to_number(series: pd.Series, decimal: str) -> pd.Series:
+    """to_number over a column of stripped cells (missing where empty)."""
+    cells = arrow_text(series)
+    filled = pc.is_valid(cells).to_numpy(zero_copy_only=False)
+    simple = _flags(pc.ascii_is_decimal(cells))
+    if (filled & ~simple).any():
+        simple[filled & ~simple] = _matches(_subset(cells, filled & ~simple), _SIMPLE_NUMBER[decimal])
+    text = cells
+    if decimal == "," and _flags(pc.match_substring(cells, ",")).any():
+        text = pc.replace_substring(cells, ",", ".")            # the plain decimals; integers have no comma
+    rest = filled & ~simple
+    if rest.any():
+        text = pc.replace_with_mask(text, pa.array(rest), _by_rules(
+            _subset(cells, rest), lambda c: _number_rules(c, decimal), lambda c: to_number(c, decimal)))
+    return text_series(text, series.index)
+
+
+def _evidence_rules(cells, italian: bool) -> np.ndarray:
+    """_italian_evidence or _english_evidence of each cell (ASCII cells by Arrow, the others in Python)."""
+    text = pc.replace_substring_regex(pc.replace_substring(cells, "\u2212", "-"), _SPACE_CLASS, "")
+    has_dot, has_comma = _flags(pc.match_substring(text, ".")), _flags(pc.match_substring(text, ","))
+    dot_groups, comma_groups = _matches(text, _DOT_GROUPS.pattern), _matches(text, _COMMA_GROUPS.pattern)
+    if italian:
+        found = (_matches(text, _COMMA_DECIMAL.pattern) & ~(comma_groups & ~has_dot)) | (dot_groups & has_comma)
+    else:
+        found = (_matches(text, _POINT_DECIMAL.pattern) & ~(dot_groups & ~has_comma)) | (comma_groups & has_dot)
+    others = _others(cells)
+    evidence = _italian_evidence if italian else _english_evidence
+    found[others] = [evidence(_SPACES.sub("", _clean(cell))) for cell in _subset(cells, others).to_pylist()]
+    return found
+
+
+def _any_evidence(cells, italian: bool) -> bool:
+    """Whether a cell shows a decimal comma (italian) or point; only cells with that mark can, read a few at a time."""
+    candidates = _subset(cells, _flags(pc.match_substring(cells, "," if italian else ".")))
+    start, size = 0, 256
+    while start < len(candidates):
+        if _evidence_rules(candidates.slice(start, size), italian).any():
+            return True
+        start, size = start + size, size * 4
+    return False
+
+
+def decimal_of_columns(columns: list[pd.Series], separator: str) -> str:
+    """detect_decimal over whole columns: the same answer for the same cells."""
+    cells = [arrow_text(series) for series in columns]
+    italian = any(_any_evidence(c, True) for c in cells)
+    english = any(_any_evidence(c, False) for c in cells)
+    if italian != english:
+        return "," if italian else "."
+    return "." if separator == "," else ","
+
+
+def _date_rules(cells):
+    """to_iso_date's rules over ASCII cells."""
+    italian = pc.extract_regex(cells, r"^(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})$")
+    iso = pc.extract_regex(cells, r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})$")
+    parts = {name: pc.coalesce(pc.struct_field(italian, name), pc.struct_field(iso, name)) for name in "ymd"}
+    year, month, day = (pc.fill_null(pc.cast(parts[name], pa.int64()), 0).to_numpy() for name in "ymd")
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    in_month = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    valid = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= in_month)
+    padded = [pc.utf8_lpad(pc.cast(pa.array(part), pa.large_string()), width, "0")
+              for part, width in ((year, 4), (month, 2), (day, 2))]
+    return pc.if_else(pa.array(valid), pc.binary_join_element_wise(*padded, _text("-")),
+                      pc.binary_join_element_wise(_text(NOT_READABLE), cells, _text("")))
+
+
+def column_to_iso_date(series: pd.Series) -> pd.Series:
+    """to_iso_date over a column of stripped cells (missing where empty)."""
+    return text_series(_by_rules(arrow_text(series), _date_rules, to_iso_date), series.index)
+
+
+def _comune_rules(cells):
+    """to_comune_code's rules over ASCII cells."""
+    text = pc.if_else(pc.ends_with(cells, ".0"), pc.utf8_slice_codeunits(cells, 0, -2), cells)
+    short = pc.and_(pc.ascii_is_decimal(text), pc.less_equal(pc.utf8_length(text), 6))
+    return pc.if_else(short, pc.utf8_lpad(text, 6, "0"), text)
+
+
+def column_to_comune_code(series: pd.Series) -> pd.Series:
+    """to_comune_code over a column of stripped cells (missing where empty)."""
+    return text_series(_by_rules(arrow_text(series), _comune_rules, to_comune_code), series.index)
+
+
+def _zone_rules(cells):
+    """to_territory_code's rules for zones over ASCII cells: digits without leading zeros."""
+    return pc.if_else(pc.ascii_is_decimal(cells), pc.replace_substring_regex(cells, r"^0+([0-9])", r"\1"), cells)
+
+
+def _cm_rules(cells):
+    """to_territory_code's rules for the CM over ASCII cells: 1 or 201, with any leading zeros, is 001."""
+    return pc.if_else(pa.array(_matches(cells, r"^0*(1|201)$")), _text("001"), cells)
+
+
+def _territory_rules(cells, level):
+    """to_territory_code's rules over ASCII cells, each with its row's level."""
+    code = cells
+    for name, rules in (("comune", _comune_rules), ("zona", _zone_rules), ("cm", _cm_rules)):
+        code = _replace_rows(code, _flags(pc.equal(level, name)), rules)
+    return code
+
+
+def column_to_territory_code(levels: pd.Series, series: pd.Series) -> pd.Series:
+    """to_territory_code over a column of stripped cells (missing where empty), each with the level of its row."""
+    cells, level = arrow_text(series), arrow_text(levels)
+    code = _by_rules(cells, lambda c: _territory_rules(c, level), lambda c, lv: to_territory_code(lv, c), level)
+    return text_series(code, series.index)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
 from etl import reference
 from etl.uploads import numbers, problems
@@ -18,46 +20,88 @@ STATUS_WORDS = {**{code: code for code in STATUSES},
 
 
 def _text(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
+    """Stripped cells (as read_table gives them) with the empty ones missing."""
+    cells = numbers.arrow_text(series)
+    empty = pyarrow.scalar(None, pyarrow.large_string())
+    return numbers.text_series(pc.if_else(pc.equal(cells, ""), empty, cells), series.index)
 
 
 def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
     """Cells normalised for the model: codes with zeros, numbers with a decimal point, ISO dates; empty → None."""
     cells = table.cells.apply(_text)
     numeric = [c for c in (*template.numbers, *template.integers) if c in cells]
-    decimal = numbers.detect_decimal(cells[numeric].stack().tolist(), table.separator)
+    decimal = numbers.decimal_of_columns([cells[c] for c in numeric], table.separator)
     for column in numeric:
-        cells[column] = cells[column].map(lambda v: numbers.to_number(v, decimal))
+        cells[column] = numbers.column_to_number(cells[column], decimal)
     for column in template.dates:
         if column in cells:
-            cells[column] = cells[column].map(numbers.to_iso_date)
+            cells[column] = numbers.column_to_iso_date(cells[column])
     for column in ("level", "source_code"):
         if column in cells:
             cells[column] = cells[column].str.lower()
     if "sex" in cells:
         cells["sex"] = cells["sex"].str.upper().fillna("T")
     if "status" in cells:
-        cells["status"] = cells["status"].map(lambda v: STATUS_WORDS.get(v.lower(), v) if isinstance(v, str) else v)
+        cells["status"] = numbers.text_series(pyarrow.array(numbers.per_distinct(
+            cells["status"], lambda v: STATUS_WORDS.get(v.lower(), v) if isinstance(v, str) else None),
+            pyarrow.large_string()), cells.index)
     if "territory_code" in cells:
         levels = cells["level"] if "level" in cells else pd.Series(None, index=cells.index)
-        cells["territory_code"] = [numbers.to_territory_code(lv, c) for lv, c in zip(levels, cells["territory_code"])]
+        cells["territory_code"] = numbers.column_to_territory_code(levels, cells["territory_code"])
     if "codice_istat" in cells:
-        cells["codice_istat"] = cells["codice_istat"].map(numbers.to_comune_code)
+        cells["codice_istat"] = numbers.column_to_comune_code(cells["codice_istat"])
     return cells, decimal
 
 
 def _coercion_failures(error: pa.errors.SchemaErrors) -> set[tuple]:
+    """(index, column) of the cells pandera could not coerce to the column's type."""
     cases = error.failure_cases
     wrong_type = cases[cases["check"].astype(str).str.startswith(("coerce_dtype", "dtype")) & cases["index"].notna()]
     return {(index, column) for index, column in zip(wrong_type["index"], wrong_type["column"])}
 
 
-def run_model(model, typed: pd.DataFrame, cells: pd.DataFrame, key) -> tuple[pd.DataFrame | None, list[dict], set]:
-    """Validate lazily: (coerced rows or None, Italian problems, cells whose type could not be read)."""
+def _numbers_read(typed: pd.DataFrame, columns, model) -> pd.DataFrame:
+    """typed with columns of to_number's text read as the model's float or int columns when every cell reads.
+
+    Such text is an integer or a decimal with a point, which Arrow's cast reads as pandas' astype does; a column with
+    an unreadable cell is left as text for pandera to coerce (and report).
+    """
+    dtypes = model.to_schema().dtypes
+    read = {}
+    for column in columns:
+        target = str(dtypes[column]) if column in dtypes else ""
+        if column not in typed or typed[column].dtype == object or target not in ("float64", "int64"):
+            continue
+        text = numbers.arrow_text(typed[column])
+        if target == "int64" and text.null_count:
+            continue
+        try:
+            read[column] = pc.cast(text, pyarrow.float64() if target == "float64" else pyarrow.int64()) \
+                .to_numpy(zero_copy_only=False)
+        except pyarrow.ArrowInvalid:
+            continue
+    return typed.assign(**read) if read else typed
+
+
+def run_model(model, typed: pd.DataFrame, cells: pd.DataFrame, key,
+              numeric: tuple[str, ...] = ()) -> tuple[pd.DataFrame | None, list[dict], set]:
+    """Validate lazily: (coerced rows or None, Italian problems, cells whose type could not be read).
+
+    numeric: columns holding to_number's text, read before pandera sees them; problems still show typed's text.
+    """
     try:
-        return model.validate(typed, lazy=True), [], set()
+        return model.validate(_numbers_read(typed, numeric, model), lazy=True), [], set()
     except pa.errors.SchemaErrors as error:
         return None, problems.from_pandera(error, cells, typed, key), _coercion_failures(error)
+
+
+def _blank(typed: pd.DataFrame, cells_to_blank: set[tuple]) -> pd.DataFrame:
+    """typed with the given (index, column) cells emptied."""
+    blanked = typed.copy()
+    for column in {column for _index, column in cells_to_blank}:
+        rows = blanked.index.isin([index for index, c in cells_to_blank if c == column])
+        blanked[column] = blanked[column].where(~rows, None)
+    return blanked
 
 
 def check(typed: pd.DataFrame, cells: pd.DataFrame, template: Template, registry: Registry,
@@ -67,15 +111,13 @@ def check(typed: pd.DataFrame, cells: pd.DataFrame, template: Template, registry
     missing = [c for c in template.columns if c not in typed.columns and c not in template.optional]
     found = [problems.problem(1, c, None, "colonna mancante") for c in missing]
     typed = typed.assign(**{c: None for c in missing})
+    numeric = (*template.numbers, *template.integers)
     token = REGISTRY.set(registry)
     try:
-        checked, first, wrong_type = run_model(model, typed, cells, template.key)
+        checked, first, wrong_type = run_model(model, typed, cells, template.key, numeric)
         found += first
         if wrong_type:  # a second pass with unreadable cells emptied finds the other problems of those columns
-            blanked = typed.copy()
-            for index, column in wrong_type:
-                blanked.at[index, column] = None
-            _, second, _ = run_model(model, blanked, cells, template.key)
+            _, second, _ = run_model(model, _blank(typed, wrong_type), cells, template.key, numeric)
             found += [p for p in second if (p["row"], p["column"]) not in wrong_type]
         if checked is not None and template.kind == "zones" and not found:
             found += _zone_list_problems(checked, registry, file_name)

@@ -124,13 +124,10 @@ def from_pandera(error: pa.errors.SchemaErrors, cells: pd.DataFrame, checked: pd
 def duplicates(checked: pd.DataFrame, key: tuple[str, ...]) -> list[dict]:
     """One problem per repeated key, naming the row where the key first appears."""
     columns = [c for c in key if c in checked.columns]
-    keys = checked[columns].astype(str).agg(" · ".join, axis=1)
-    first = {}
-    problems = []
-    for line, text in keys.items():
-        if text in first:
-            problems.append(problem(int(line), ", ".join(columns), text,
-                                    f"riga ripetuta: stessa chiave della riga {first[text]}"))
-        else:
-            first[text] = int(line)
-    return problems
+    parts = checked[columns].astype(str)
+    keys = parts[columns[0]].str.cat([parts[c] for c in columns[1:]], sep=" · ", na_rep="")
+    repeated = keys.duplicated(keep="first")
+    firsts = keys[~repeated]
+    first_line = pd.Series(firsts.index, index=firsts.to_numpy())
+    return [problem(int(line), ", ".join(columns), text, f"riga ripetuta: stessa chiave della riga {first_line[text]}")
+            for line, text in keys[repeated].items()]

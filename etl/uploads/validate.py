@@ -128,6 +128,7 @@ def unknown_kind(header: list[str]) -> dict:
 
 
 def _check_rows(table, report: ValidationReport, registry: Registry) -> ValidationReport:
+    """Fill the report for a table of a known kind: long rows, cell problems, warnings, typed rows."""
     template = TEMPLATES[report.kind]
     found = [problems.problem(line, None, f"{n} campi", f"la riga ha {n} campi, più dell'intestazione"
                               + (": la virgola è forse usata sia come separatore sia per i decimali; usa il punto e"
@@ -155,10 +156,15 @@ def _check_rows(table, report: ValidationReport, registry: Registry) -> Validati
 
 
 def _warnings(cells: pd.DataFrame) -> list[str]:
-    text = cells.stack()
-    formulas = text[text.astype(str).str.startswith(FORMULA_START) & pd.to_numeric(
-        text.astype(str).str.replace(",", ".", regex=False), errors="coerce").isna()]
-    if formulas.empty:
+    """A warning for the cells that start like a formula (=, +, - or @) and are not numbers."""
+    count = 0
+    for column in cells.columns:
+        text = cells[column].dropna().astype(str)
+        formula_like = text.str.startswith(FORMULA_START).to_numpy(dtype=bool)
+        if formula_like.any():
+            starts = text[formula_like].str.replace(",", ".", regex=False)
+            count += int(pd.to_numeric(starts, errors="coerce").isna().sum())
+    if not count:
         return []
-    return [f"{len(formulas)} celle iniziano con =, +, - o @: sono conservate come testo e neutralizzate in ogni "
+    return [f"{count} celle iniziano con =, +, - o @: sono conservate come testo e neutralizzate in ogni "
             "esportazione (non sono formule)"]

@@ -1,0 +1,138 @@
+"""Uploads read by whole columns: the same cells, numbers, codes and problems as the per-cell rules, on any row."""
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+
+from bench.upload_check import upload_csv
+from etl.uploads import dialect, numbers
+from etl.uploads.problems import NOT_A_NUMBER, NUMBER_HINTS
+from etl.uploads.validate import validate_file
+from tests.upload_cases import INDICATOR_HEADER, indicators
+
+NUMBER_CHARACTERS = list("0123456789") * 3 + list(",. +-") + ["\u2212", "\u00a0", "\u202f", "e", "%", "\u0663", "\uff11"]
+
+
+def _number_cells(seed: int, count: int) -> list[str | None]:
+    """Cells as officials type numbers, well and badly: groups, signs, spaces, other digits; None for empty."""
+    rnd = random.Random(seed)
+    cells = []
+    for _ in range(count):
+        kind = rnd.random()
+        if kind < 0.3:
+            cell = "".join(rnd.choice(NUMBER_CHARACTERS) for _ in range(rnd.randint(1, 10)))
+        elif kind < 0.6:
+            groups = [str(rnd.randint(1, 999))] + [f"{rnd.randint(0, 999):03d}" for _ in range(rnd.randint(0, 3))]
+            cell = (rnd.choice(["", "-", "+", "\u2212"]) + rnd.choice([".", ",", " ", "\u00a0", ""]).join(groups)
+                    + rnd.choice(["", ",5", ".25", ",123"]))
+        elif kind < 0.9:
+            cell = f"{rnd.uniform(-1e4, 1e4):.{rnd.randint(0, 3)}f}".replace(".", rnd.choice([",", "."]))
+        else:
+            cell = str(rnd.randint(-10**6, 10**6))
+        cells.append(cell.strip() or None)
+    return cells
+
+
+def _as_list(series: pd.Series) -> list[str | None]:
+    """The cells as Python values, missing as None."""
+    return [None if pd.isna(v) else v for v in series]
+
+
+@pytest.mark.parametrize("decimal", [",", "."])
+def test_column_numbers_are_the_per_cell_numbers(decimal):
+    cells = _number_cells(7, 20_000)
+    read = numbers.column_to_number(pd.Series(cells, dtype="str"), decimal)
+    assert _as_list(read) == [numbers.to_number(cell, decimal) for cell in cells]
+
+
+@pytest.mark.parametrize("separator", [";", ","])
+def test_decimal_mark_of_columns_is_the_per_cell_answer(separator):
+    cells = [cell for cell in _number_cells(11, 5_000) if cell is not None]
+    rnd = random.Random(3)
+    for size in (1, 2, 5, 50, 500) * 20:
+        sample = rnd.sample(cells, size)
+        assert numbers.decimal_of_columns([pd.Series(sample, dtype="str")], separator) == \
+            numbers.detect_decimal(sample, separator), sample
+
+
+def test_column_codes_and_dates_are_the_per_cell_ones():
+    rnd = random.Random(5)
+    codes = ["".join(rnd.choice("0123456789.0 a\u0663") for _ in range(rnd.randint(1, 8))).strip() or None
+             for _ in range(10_000)]
+    levels = [rnd.choice(["comune", "zona", "cm", None, "regione"]) for _ in codes]
+    read = numbers.column_to_territory_code(pd.Series(levels, dtype="str"), pd.Series(codes, dtype="str"))
+    assert _as_list(read) == [numbers.to_territory_code(level, code) for level, code in zip(levels, codes)]
+    assert _as_list(numbers.column_to_comune_code(pd.Series(codes, dtype="str"))) == \
+        [numbers.to_comune_code(code) for code in codes]
+    dates = [f"{rnd.randint(0, 32)}{rnd.choice('/.-')}{rnd.randint(0, 13)}{rnd.choice('/.-')}{rnd.randint(0, 2100):04d}"
+             if rnd.random() < 0.6 else f"{rnd.randint(0, 2100):04d}-{rnd.randint(0, 13):02d}-{rnd.randint(0, 32):02d}"
+             for _ in range(10_000)] + ["29/02/2024", "29/02/2023", "\uff10\uff11/01/2020", "01/01/0000", "2020-1-1"]
+    assert _as_list(numbers.column_to_iso_date(pd.Series(dates, dtype="str"))) == \
+        [numbers.to_iso_date(date) for date in dates]
+
+
+ROWS = ["share_comuni_nido;cm;001;2023;T;45,2;;;nota\n", "pharmacies;comune;1272;2023;T;215;215;;\n"]
+
+
+@pytest.mark.parametrize("body, regular", [
+    ("".join(ROWS), True),                                                   # every line as wide as the header
+    ("".join(ROWS) + "\n;;;;;;;;\n" + ROWS[0], True),                         # blank lines: no row, numbers kept
+    ("".join(ROWS) + "  \n", False),                                         # a line of spaces: one field
+    (ROWS[0] + "pharmacies;comune;1272;2023;T;215\n" + ROWS[1], False),        # a short row, padded
+    (ROWS[0] + "x;comune;1;2023;T;1,5;;;;;\n\t\n" + ROWS[1], False),           # a long row, set apart
+    ("".join(ROWS).replace("\n", "\r\n"), True),
+])
+def test_the_column_readers_give_the_csv_module_table(body, regular):
+    raw = (INDICATOR_HEADER + body).encode("utf-8")
+    table = dialect.read_table(raw)
+    header = table.header
+    text = raw.decode("utf-8")
+    cells, bad = dialect._record_cells(text, ";", header, len(header))
+    pd.testing.assert_frame_equal(table.cells, cells)
+    assert table.bad_lines == bad
+    assert (dialect._regular_cells(text, ";", 1, header, len(header)) is not None) == regular
+
+
+def test_quoted_files_are_read_by_the_csv_module():
+    raw = indicators('share_comuni_nido;cm;001;2023;T;45,2;;;"a; b"\n', "\n", ROWS[1])
+    table = dialect.read_table(raw)
+    assert table.cells.index.tolist() == [2, 4] and table.cells.loc[2, "note"] == "a; b"
+
+
+@pytest.fixture(scope="module")
+def big_upload() -> list[bytes]:
+    """The lines of the benchmark's valid 100,000-row indicators file (header first)."""
+    return upload_csv(100_000).split(b"\n")
+
+
+def test_a_malformed_number_deep_in_a_big_file_is_reported_on_its_row(big_upload):
+    lines = list(big_upload)
+    fields = lines[73_411].split(b";")                      # file row 73,412
+    fields[5] = b"12,3,4"
+    lines[73_411] = b";".join(fields)
+    problems = validate_file(b"\n".join(lines), "grande.csv").problems
+    assert set(problems["row"]) == {73_412}     # the row's ratio check fails too, as it always did
+    assert [73_412, "value", "12,3,4", f"{NOT_A_NUMBER}: {NUMBER_HINTS[',']}"] in problems.values.tolist()
+
+
+def test_thousands_dot_and_decimal_comma_in_a_big_file(big_upload):
+    lines = list(big_upload)
+    assert not any(line.startswith(b"pharmacies;comune;001272;1991;") for line in lines)
+    lines[50_000] = b"pharmacies;comune;1272;1991;T;117.946;117.946;;"   # file row 50,001: a count
+    report = validate_file(b"\n".join(lines), "grande.csv")
+    assert report.ok, report.problems.head()
+    row = report.parsed.loc[50_001]
+    assert (row["territory_code"], row["value"], row["numerator"]) == ("001272", 117_946, 117_946)
+    decimal_row = lines[60_000].split(b";")
+    assert report.parsed.loc[60_001, "value"] == float(decimal_row[5].replace(b",", b"."))
+
+
+def test_a_repeated_key_is_reported_when_another_row_has_an_empty_key_cell():
+    raw = indicators("share_comuni_nido;cm;001;2023;T;45,2;;;\n", "share_comuni_nido;cm;001;2023;T;45,2;;;\n",
+                     "share_comuni_nido;cm;001;;T;40;;;\n")
+    problems = validate_file(raw, "doppia.csv").problems
+    assert [3, "indicator_code, level, territory_code, period, sex", "share_comuni_nido · cm · 001 · 2023 · T",
+            "riga ripetuta: stessa chiave della riga 2"] in problems.values.tolist()
+    assert (4, "period") in set(zip(problems["row"], problems["column"]))
