@@ -6,7 +6,7 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, downloads, fmt
+from monitor import charts, data, downloads, fmt
 from monitor.i18n import picker
 
 
@@ -176,6 +176,19 @@ def no_data_text(row) -> str:
 def no_data(row) -> None:
     """Say that an indicator has no data yet and what would fill it."""
     st.info(no_data_text(row), icon=":material/hourglass_empty:")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def no_data_for(version: str, lang_code: str, indicator: str) -> None:
+    """no_data() for an indicator of the registry, replayed from cache (a page stops on it)."""
+    registry = data.get("indicators")
+    no_data(registry[registry["code"] == indicator].iloc[0])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def zone_list_notice(version: str, lang_code: str) -> None:
+    """provisional_zones_notice() for the served warehouse's zone list, replayed from cache."""
+    provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
 
 
 SEX_LABELS = {"it": {"T": "Totale", "F": "Donne", "M": "Uomini"}, "en": {"T": "Total", "F": "Women", "M": "Men"}}

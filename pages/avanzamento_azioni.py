@@ -117,7 +117,7 @@ lang, version = ui.lang(), data.version()
 introduction(version, lang)
 ui.stop_if_empty(data.get("plan"))
 titles = strategy_titles(version, lang)
-ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+ui.zone_list_notice(version, lang)
 
 progress_overview(version, lang)
 if not data.get("action_progress").empty:

@@ -143,10 +143,10 @@ ui.url_param("indicatore", lambda raw: gap_of.get(raw, raw) if gap_of.get(raw, r
 code = ui.url_select(L("Indicatore", "Indicator"), options, "indicatore", "share_age_18_35", labels.get)
 years = years_of(version, code)
 if not years:
-    ui.no_data(data.get("indicators").set_index("code").loc[code])
+    ui.no_data_for(version, lang, code)
     st.stop()
 year = ui.url_select(L("Anno", "Year"), years, "anno", years[0])
-ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+ui.zone_list_notice(version, lang)
 
 gap_summary(version, lang, code, year)
 # Only the open tab is drawn: switching tabs reruns the page (a replay), hidden tabs cost nothing.

@@ -93,7 +93,7 @@ codes, labels, zone_of = comune_choices(version)
 code = ui.url_select(L("Cerca il tuo comune (scrivi il nome)", "Find your municipality (type its name)"),
                      codes, "comune", None, labels.get,
                      placeholder=L("Nessun comune scelto: profilo della zona", "No municipality chosen: zone profile"))
-ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+ui.zone_list_notice(version, lang)
 
 if code is not None:
     zone_id, level, territory = zone_of[code], "comune", code

@@ -142,11 +142,11 @@ if code is None:
     st.stop()
 years, sexes = comune_periods(version, code)
 if not years:
-    ui.no_data(indicator(code))
+    ui.no_data_for(version, lang, code)
     st.stop()
 year = ui.url_select(L("Anno", "Year"), years, "anno", years[0], container=middle)
 sex = ui.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", ui.sex_label, container=right)
-ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+ui.zone_list_notice(version, lang)
 zone = st.session_state.get("zona")
 
 # Only the open tab is drawn: switching tabs reruns the page (a replay), hidden tabs cost nothing.
