@@ -151,7 +151,7 @@ def choice(options) -> callable:
 
 
 def url_select(label: str, options: list, key: str, default=None, format_func=str, container=st,
-               placeholder: str | None = None) -> object:
+               placeholder: str | None = None, width: int | str = "stretch") -> object:
     """A selectbox whose value lives in the URL under `key`; with a placeholder, no choice (None) is allowed."""
     if not options:
         return None
@@ -159,7 +159,8 @@ def url_select(label: str, options: list, key: str, default=None, format_func=st
     url_param(key, choice(options), default=fallback)
     if st.session_state.get(key) not in options:
         st.session_state[key] = fallback
-    return container.selectbox(label, options, key=key, format_func=format_func, placeholder=placeholder)
+    return container.selectbox(label, options, key=key, format_func=format_func, placeholder=placeholder,
+                               width=width)
 
 
 def indicator_name(row, lang_code: str | None = None) -> str:

@@ -23,12 +23,11 @@ def comune_choices(version: str) -> tuple[list, dict, dict]:
     return codes, {c: f"{n} ({c})" for c, n in zip(codes, comuni["name"])}, {c: int(z) for c, z in zip(codes, comuni["zone_id"])}
 
 
-@ui.section
-def comune_header(version: str, lang: str, code: str) -> None:
+def comune_header(lang: str, code: str) -> None:
     """The comune's name, zone, residents and area, and a warning when its zone is uncertain."""
     place = data.get("municipalities").set_index("istat_code").loc[code]
-    facts = (f" · {place['zone_name']} · {fmt.number(place['population'], 0, lang)} ", f" ({int(place['population_year'])}) · "
-             f"{fmt.number(place['area_km2'], 1, lang)} km²")
+    facts = (f" · {place['zone_name']} · {fmt.number(place['population'], 0, lang)} ",
+             f" ({int(place['population_year'])}) · {fmt.number(place['area_km2'], 1, lang)} km²")
     st.markdown(f"## {place['name']}\n\n" + L(f"Zona omogenea {int(place['zone_id'])}{facts[0]}residenti{facts[1]}",
                                                 f"Homogeneous zone {int(place['zone_id'])}{facts[0]}residents{facts[1]}"))
     if place["zone_confidence"] == "medium":
@@ -36,8 +35,7 @@ def comune_header(version: str, lang: str, code: str) -> None:
                      "This municipality's zone assignment is uncertain in the provisional list."))
 
 
-@ui.section
-def zone_header(version: str, lang: str, zone_id: int) -> None:
+def zone_header(lang: str, zone_id: int) -> None:
     """The zone's name, comuni, residents and area."""
     row = data.get("zones").set_index("zone_id").loc[zone_id]
     st.markdown(L(f"## Zona omogenea {zone_id} · {row['name']}", f"## Homogeneous zone {zone_id} · {row['name']}") + "\n\n"
@@ -54,7 +52,12 @@ def profile_rows(version: str, lang: str, level: str, territory: str, zone_id: i
 
 @ui.section
 def profile(version: str, lang: str, level: str, territory: str, zone_id: int) -> None:
-    """The profile table with the comparison against the CM, and the indicators that have no data."""
+    """The zone-list notice, the territory's header and its profile table with the comparison against the CM."""
+    ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+    if level == "comune":
+        comune_header(lang, territory)
+    else:
+        zone_header(lang, zone_id)
     table = profile_rows(version, lang, level, territory, zone_id)
     if table.empty:
         st.info(L("Nessun indicatore disponibile per questo territorio.", "No indicator available for this area."))
@@ -93,15 +96,11 @@ codes, labels, zone_of = comune_choices(version)
 code = ui.url_select(L("Cerca il tuo comune (scrivi il nome)", "Find your municipality (type its name)"),
                      codes, "comune", None, labels.get,
                      placeholder=L("Nessun comune scelto: profilo della zona", "No municipality chosen: zone profile"))
-ui.zone_list_notice(version, lang)
-
 if code is not None:
     zone_id, level, territory = zone_of[code], "comune", code
-    comune_header(version, lang, code)
 else:
     zone_id = st.session_state.get("zona") or 1
     level, territory = "zona", str(zone_id)
-    zone_header(version, lang, zone_id)
 profile(version, lang, level, territory, zone_id)
 ui.download(lambda: profile_rows(version, lang, level, territory, zone_id).drop(columns=["_code"]),
             f"profilo_{territory}.csv", key="download_profile")

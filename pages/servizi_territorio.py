@@ -1,4 +1,6 @@
 """Servizi sul territorio: map, zone chart and table of any indicator measured per comune."""
+from html import escape
+
 import pandas as pd
 import streamlit as st
 
@@ -71,8 +73,9 @@ def map_of_comuni(version: str, lang: str, code: str, year: int, sex: str, zone:
     legend = maps.legend(breaks, meta["unit"], int(meta["decimals"]), lang, flag)
     st.markdown("  \n".join(f'<span style="display:inline-block;width:1.6em;height:0.9em;background:{colour};'
                             f'border:1px solid #999;margin-right:0.5em"></span>{label}'
-                            for colour, label in zip(legend["colour"], legend["label"])), unsafe_allow_html=True)
-    st.caption(source_line(version, lang, code, year, sex))
+                            for colour, label in zip(legend["colour"], legend["label"]))
+                + "\n\n" + ui.small(escape(source_line(version, lang, code, year, sex))),  # uploaders' names escaped
+                unsafe_allow_html=True)
 
 
 def zone_table(version: str, lang: str, code: str, year: int, sex: str) -> pd.DataFrame:
@@ -136,16 +139,16 @@ lang, version = ui.lang(), data.version()
 introduction(version, lang)
 ui.stop_if_empty(data.get("indicators"))
 codes, labels, default = indicator_choices(version, lang)
-left, middle, right = st.columns([3, 1, 1])
-code = ui.url_select(L("Indicatore", "Indicator"), codes, "indicatore", default, labels.get, container=left)
+code = ui.url_select(L("Indicatore", "Indicator"), codes, "indicatore", default, labels.get)
 if code is None:
     st.stop()
 years, sexes = comune_periods(version, code)
 if not years:
     ui.no_data_for(version, lang, code)
     st.stop()
-year = ui.url_select(L("Anno", "Year"), years, "anno", years[0], container=middle)
-sex = ui.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", ui.sex_label, container=right)
+filters = st.container(horizontal=True)  # one block, where st.columns would send three messages every rerun
+year = ui.url_select(L("Anno", "Year"), years, "anno", years[0], container=filters, width=130)
+sex = ui.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", ui.sex_label, container=filters, width=130)
 ui.zone_list_notice(version, lang)
 zone = st.session_state.get("zona")
 
