@@ -96,7 +96,7 @@ def to_comune_code(cell: str | None) -> str | None:
     text = cell.strip()
     if text.endswith(".0"):
         text = text[:-2]
-    return text.zfill(6) if text.isdigit() and len(text) <= 6 else text
+    return text.zfill(6) if text.isascii() and text.isdigit() and len(text) <= 6 else text
 
 
 def to_territory_code(level: str | None, cell: str | None) -> str | None:
@@ -106,9 +106,10 @@ def to_territory_code(level: str | None, cell: str | None) -> str | None:
     text = cell.strip()
     if level == "comune":
         return to_comune_code(text)
-    if level == "zona" and text.isdigit():
+    digits = text.isascii() and text.isdigit()  # '³' is a digit to str.isdigit but not to int()
+    if level == "zona" and digits:
         return str(int(text))
-    if level == "cm" and text.isdigit() and int(text) in (1, 201):
+    if level == "cm" and digits and int(text) in (1, 201):
         return "001"
     return text
 
