@@ -140,6 +140,17 @@ def arrow_text(series: pd.Series) -> pa.Array:
     return array.cast(pa.large_string()) if array.type != pa.large_string() else array
 
 
+def starts_with_any(text: pa.Array, starts: tuple[str, ...]) -> np.ndarray:
+    """True where a cell of Arrow large strings (no missing cell) starts with one of the given ASCII characters."""
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64, count=len(text) + 1, offset=text.offset * 8)
+    data = text.buffers()[2]
+    filled = offsets[1:] > offsets[:-1]
+    first = np.zeros(len(text), dtype=np.uint8)
+    if data is not None and filled.any():
+        first[filled] = np.frombuffer(data, dtype=np.uint8)[offsets[:-1][filled]]
+    return np.isin(first, np.frombuffer("".join(starts).encode("ascii"), dtype=np.uint8))
+
+
 def text_series(array, index: pd.Index) -> pd.Series:
     """Arrow strings as a str column on the given index, or object (all None) when no cell is left, as map gives."""
     series = array.to_pandas().set_axis(index)
