@@ -204,6 +204,8 @@ def _replace_rows(base, rows: np.ndarray, make) -> pa.Array:
     """base with make(those cells) in the given rows."""
     if not rows.any():
         return base
+    if rows.all():
+        return make(base)
     return pc.replace_with_mask(base, pa.array(rows), make(_subset(base, rows)))
 
 
@@ -297,6 +299,8 @@ def column_to_iso_date(series: pd.Series) -> pd.Series:
 
 def _comune_rules(cells):
     """to_comune_code's rules over ASCII cells."""
+    if pc.all(pc.equal(pc.binary_length(cells), 6)).as_py() and pc.all(pc.ascii_is_decimal(cells)).as_py():
+        return cells                                        # already six digits, as most files have them
     text = pc.if_else(pc.ends_with(cells, ".0"), pc.utf8_slice_codeunits(cells, 0, -2), cells)
     short = pc.and_(pc.ascii_is_decimal(text), pc.less_equal(pc.utf8_length(text), 6))
     return pc.if_else(short, pc.utf8_lpad(text, 6, "0"), text)

@@ -22,13 +22,17 @@ STATUS_WORDS = {**{code: code for code in STATUSES},
 def _text(series: pd.Series) -> pd.Series:
     """Stripped cells (as read_table gives them) with the empty ones missing."""
     cells = numbers.arrow_text(series)
+    is_empty = pc.equal(cells, "")
+    if not cells.null_count and not pc.any(is_empty).as_py() and series.dtype != object:
+        return series                                       # no empty cell: the column as it is
     empty = pyarrow.scalar(None, pyarrow.large_string())
-    return numbers.text_series(pc.if_else(pc.equal(cells, ""), empty, cells), series.index)
+    return numbers.text_series(pc.if_else(is_empty, empty, cells), series.index)
 
 
 def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
     """Cells normalised for the model: codes with zeros, numbers with a decimal point, ISO dates; empty → None."""
-    cells = table.cells.apply(_text)
+    cells = pd.DataFrame({column: _text(table.cells[column]) for column in table.cells.columns},
+                         index=table.cells.index, columns=table.cells.columns)
     numeric = [c for c in (*template.numbers, *template.integers) if c in cells]
     decimal = numbers.decimal_of_columns([cells[c] for c in numeric], table.separator)
     for column in numeric:
