@@ -113,6 +113,14 @@ def test_a_year_without_its_value_is_a_problem_of_the_empty_cell():
     assert report.problems["value"].fillna("").tolist() == ["", "", "40"]  # the cells as the file has them
 
 
+def test_a_yes_no_indicator_takes_100_or_0_for_a_comune():
+    raw = indicators("share_comuni_nido;comune;1272;2023;T;100;;;\n", "share_comuni_nido;comune;1004;2023;T;0;;;\n",
+                     "share_comuni_nido;comune;1006;2023;T;50;;;\n", "share_comuni_nido;cm;001;2023;T;50;;;\n")
+    problems = validate_file(raw, "sì_no.csv").problems
+    assert problems[["row", "column", "value", "message"]].values.tolist() == [
+        [4, "value", "50", "per questo indicatore il valore di un comune è 100 (sì) o 0 (no)"]]
+
+
 def test_text_and_range_problems_of_one_column_show_together():
     problems = validate_file(progress("5.4.1;;31/10/2026;in_corso;molto;;;\n", "5.4.2;;31/10/2026;in_corso;120;;;\n"),
                              "p.csv").problems
