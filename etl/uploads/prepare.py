@@ -65,7 +65,8 @@ def _coercion_failures(error: pa.errors.SchemaErrors) -> set[tuple]:
 
 
 def _numbers_read(typed: pd.DataFrame, columns, model) -> pd.DataFrame:
-    """typed with columns of to_number's text read as the model's float or int columns when every cell reads.
+    """typed with columns of to_number's text read as the model's float or int columns when every cell reads,
+    and the empty text columns as str.
 
     Such text is an integer or a decimal with a point, which Arrow's cast reads as pandas' astype does; a column with
     an unreadable cell is left as text for pandera to coerce (and report).
@@ -84,6 +85,10 @@ def _numbers_read(typed: pd.DataFrame, columns, model) -> pd.DataFrame:
                 .to_numpy(zero_copy_only=False)
         except pyarrow.ArrowInvalid:
             continue
+    for column, dtype in dtypes.items():       # an empty text column as str, which coercing it would give
+        if str(dtype) == "string[pyarrow]" and column in typed and typed[column].dtype == object and typed[column].isna().all():
+            read[column] = pd.Series(pyarrow.nulls(len(typed), pyarrow.large_string()).to_pandas().array,
+                                     index=typed.index)
     return typed.assign(**read) if read else typed
 
 
