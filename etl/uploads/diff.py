@@ -184,18 +184,17 @@ def observation_changes(parsed: pd.DataFrame, warehouse_path: Path) -> pd.DataFr
     positions = ordered["position"].to_numpy()
     change = ordered["change"].to_pandas()
     changed, unchanged = (change == "changed").to_numpy(), (change == "unchanged").to_numpy()
-    rows = parsed[key + fields].take(positions)
     old = ordered["old"].to_numpy(zero_copy_only=False).astype(object)
     old[~changed] = None
-    new = rows[fields[0]].to_numpy(dtype=object, copy=True)
+    new = parsed[fields[0]].to_numpy()[positions].astype(object)
     new[unchanged] = None
-    labels = _labels(rows, key)
+    labels = pc.take(pc.binary_join_element_wise(*_text_parts(parsed, key, "CM"), _SEPARATOR), positions)
     delta = ordered["delta"].to_numpy(zero_copy_only=False)
     if unchanged.any():                                   # as compare()'s block of unchanged rows makes it
         delta = delta.astype(object)
         delta[unchanged] = None
     return pd.DataFrame({"change": change.array, "table": _repeated_text(table, len(change)),
-                         "key": labels.array, "field": _repeated_text(fields[0], len(change)),
+                         "key": labels.to_pandas().array, "field": _repeated_text(fields[0], len(change)),
                          "old": old, "new": new, "delta": delta},
                         columns=DIFF_COLUMNS)
 
