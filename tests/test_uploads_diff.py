@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 
 from bench.upload_check import upload_csv
-from etl.uploads.diff import SHAPES, _summaries, compare, counts, diff_against_published, observation_changes, published
+from etl.uploads.diff import (
+    SHAPES,
+    _summaries,
+    compare,
+    counts,
+    diff_against_published,
+    observation_changes,
+    published,
+)
 from etl.uploads.validate import validate_file
 from tests.upload_cases import NIDO_2023, indicators, progress
 

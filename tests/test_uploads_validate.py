@@ -92,11 +92,13 @@ def test_every_problem_is_reported_at_once_with_file_rows():
 
 
 def test_a_superscript_digit_as_a_code_is_a_problem_of_its_cell():
-    raw = indicators("share_comuni_nido;zona;\u00b3;2023;T;45,2;;;\n", "share_comuni_nido;cm;\u00b2\u2070\u00b9;2023;T;45;;;\n",
+    raw = indicators("share_comuni_nido;zona;\u00b3;2023;T;45,2;;;\n",
+                     "share_comuni_nido;cm;\u00b2\u2070\u00b9;2023;T;45;;;\n",
                      "pharmacies;comune;\u00b9\u00b2;2023;T;3;3;;\n")
     problems = validate_file(raw, "apici.csv").problems
     assert list(zip(problems["row"].astype(int), problems["column"], problems["value"])) == [
-        (2, "territory_code", "\u00b3"), (3, "territory_code", "\u00b2\u2070\u00b9"), (4, "territory_code", "\u00b9\u00b2")]
+        (2, "territory_code", "\u00b3"), (3, "territory_code", "\u00b2\u2070\u00b9"),
+        (4, "territory_code", "\u00b9\u00b2")]
     assert all(m.startswith("territorio sconosciuto") for m in problems["message"])
     assert numbers.to_territory_code("zona", "\u00b3") == "\u00b3" and numbers.to_comune_code("\u00b3") == "\u00b3"
 

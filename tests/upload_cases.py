@@ -6,7 +6,8 @@ import zlib
 
 INDICATOR_HEADER = "indicator_code;level;territory_code;period;sex;value;numerator;denominator;note\n"
 PROGRESS_HEADER = "action_code;zone_id;as_of;status;percent;funds_allocated;funds_spent;note\n"
-TARGETS_HEADER = "indicator_code;level;territory_code;sex;baseline_period;baseline_value;target_period;target_value;note\n"
+TARGETS_HEADER = ("indicator_code;level;territory_code;sex;baseline_period;baseline_value;target_period;target_value;"
+                  "note\n")
 NIDO_2023 = "share_comuni_nido;cm;001;2023;T;45,2;;;Dato comunicato dall'ufficio\n"
 
 

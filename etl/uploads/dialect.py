@@ -243,8 +243,8 @@ def _stripped_cells(columns: list, first_line: int, header: list[str]) -> pd.Dat
     for column in stripped:
         filled |= _byte_lengths(column) > 0
     kept = pa.array(filled)
-    kept_columns = stripped[:len(header)] if filled.all() else [column.filter(kept) for column in stripped[:len(header)]]
-    cells = pa.table(kept_columns, names=header).to_pandas()
+    named = stripped[:len(header)]
+    cells = pa.table(named if filled.all() else [column.filter(kept) for column in named], names=header).to_pandas()
     cells.index = pd.Index(np.flatnonzero(filled) + first_line, name="line", dtype="int64")
     return cells
 

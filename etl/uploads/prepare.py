@@ -86,7 +86,8 @@ def _numbers_read(typed: pd.DataFrame, columns, model) -> pd.DataFrame:
         except pyarrow.ArrowInvalid:
             continue
     for column, dtype in dtypes.items():       # an empty text column as str, which coercing it would give
-        if str(dtype) == "string[pyarrow]" and column in typed and typed[column].dtype == object and typed[column].isna().all():
+        empty = column in typed and typed[column].dtype == object and typed[column].isna().all()
+        if str(dtype) == "string[pyarrow]" and empty:
             read[column] = pd.Series(pyarrow.nulls(len(typed), pyarrow.large_string()).to_pandas().array,
                                      index=typed.index)
     return typed.assign(**read) if read else typed
