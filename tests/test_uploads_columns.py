@@ -83,6 +83,8 @@ ROWS = ["share_comuni_nido;cm;001;2023;T;45,2;;;nota\n", "pharmacies;comune;1272
     (ROWS[0] + "pharmacies;comune;1272;2023;T;215\n" + ROWS[1], False),        # a short row, padded
     (ROWS[0] + "x;comune;1;2023;T;1,5;;;;;\n\t\n" + ROWS[1], False),           # a long row, set apart
     ("".join(ROWS).replace("\n", "\r\n"), True),
+    ("".join(ROWS).replace("nota", " \u00a0nota\u2003").replace(";215;", "; 215\t;"), True),   # spaces around cells
+    ("".join(ROWS).replace("nota", "nota\u00e8"), True),                      # a cell ending in a non-ASCII letter
 ])
 def test_the_column_readers_give_the_csv_module_table(body, regular):
     raw = (INDICATOR_HEADER + body).encode("utf-8")

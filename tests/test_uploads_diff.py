@@ -1,10 +1,20 @@
 """Preview of an upload against the published warehouse: added, changed old → new, largest change first."""
 from __future__ import annotations
 
+import duckdb
+import numpy as np
 import pandas as pd
 
 from bench.upload_check import upload_csv
-from etl.uploads.diff import _summaries, counts, diff_against_published
+from etl.uploads.diff import (
+    SHAPES,
+    _summaries,
+    compare,
+    counts,
+    diff_against_published,
+    observation_changes,
+    published,
+)
 from etl.uploads.validate import validate_file
 from tests.upload_cases import NIDO_2023, indicators, progress
 
@@ -48,3 +58,30 @@ def test_preview_of_a_big_upload_labels_every_row_and_puts_the_largest_change_fi
     added = preview[preview["change"] == "added"]
     assert added["delta"].abs().tolist() == sorted(added["delta"].abs(), reverse=True)
     assert preview["change"].tolist() == sorted(preview["change"], key=["changed", "added"].index)
+
+
+def test_the_sql_preview_of_observations_is_the_pandas_comparison(warehouse):
+    con = duckdb.connect(str(warehouse))
+    con.execute("update observation set value = null where rowid in (select rowid from observation limit 3)")
+    con.execute("update observation set value = 0 where rowid in (select rowid from observation limit 3 offset 3)")
+    con.close()
+    query, key, fields, table = SHAPES["indicators"]
+    current = published(warehouse, query)
+    rows = current.iloc[current["value"].fillna(0).ne(0).to_numpy().argsort(kind="stable")].head(400)  # missing, 0
+    rows = rows.astype({c: "str" for c in key if c != "period"}).astype({"period": "int64"})
+    value = rows["value"].fillna(7.0).to_numpy(copy=True)
+    value[:10] += 1.0                                          # changed from missing or 0
+    value[10:60] *= 1.5                                        # changed
+    value[60:80] += 1e-12                                      # unchanged within the tolerance
+    value[80:100] = 3.0                                        # ties keep the file order
+    rows = rows.assign(value=value)
+    added = rows.head(50).assign(period=1995, value=np.r_[np.full(25, 2.0), np.arange(25.0)])
+    upload = pd.concat([added, rows], ignore_index=True).sample(frac=1, random_state=5, ignore_index=True)
+    preview = observation_changes(upload, warehouse)
+    expected = compare(published(warehouse, query, sorted(upload["indicator_code"].unique())), upload, key, fields,
+                       table, removed=False)
+    assert set(preview["change"]) == {"added", "changed", "unchanged"}
+    old = preview.loc[preview["change"] == "changed", "old"].astype(float)
+    assert old.isna().any() and (old == 0).any()
+    pd.testing.assert_frame_equal(preview, expected)
+    pd.testing.assert_frame_equal(diff_against_published(upload, warehouse), expected)

@@ -9,7 +9,7 @@ from etl.uploads import numbers
 from etl.uploads.registry import current_registry
 from etl.uploads.templates import KINDS, template_bytes, template_text
 from etl.uploads.validate import validate_file
-from tests.upload_cases import BAD_INPUTS, INDICATOR_HEADER, NIDO_2023, indicators, progress
+from tests.upload_cases import BAD_INPUTS, INDICATOR_HEADER, NIDO_2023, indicators, progress, targets
 
 
 @pytest.mark.parametrize("cell, decimal, expected", [
@@ -89,6 +89,38 @@ def test_every_problem_is_reported_at_once_with_file_rows():
             (4, "sex"), (4, "value")} <= found
     assert 6 in set(problems["row"].astype(int))                  # duplicate of row 2, after the blank line 5
     assert problems.loc[problems["column"] == "value", "value"].tolist()[:2] == ["145,2", "abc"]  # as written
+
+
+def test_a_superscript_digit_as_a_code_is_a_problem_of_its_cell():
+    raw = indicators("share_comuni_nido;zona;\u00b3;2023;T;45,2;;;\n",
+                     "share_comuni_nido;cm;\u00b2\u2070\u00b9;2023;T;45;;;\n",
+                     "pharmacies;comune;\u00b9\u00b2;2023;T;3;3;;\n")
+    problems = validate_file(raw, "apici.csv").problems
+    assert list(zip(problems["row"].astype(int), problems["column"], problems["value"])) == [
+        (2, "territory_code", "\u00b3"), (3, "territory_code", "\u00b2\u2070\u00b9"),
+        (4, "territory_code", "\u00b9\u00b2")]
+    assert all(m.startswith("territorio sconosciuto") for m in problems["message"])
+    assert numbers.to_territory_code("zona", "\u00b3") == "\u00b3" and numbers.to_comune_code("\u00b3") == "\u00b3"
+
+
+def test_a_year_without_its_value_is_a_problem_of_the_empty_cell():
+    raw = targets("share_comuni_nido;cm;001;T;2020;;2030;60;\n", "share_comuni_nido;zona;5;T;2020;40;2030;;\n",
+                  "share_comuni_nido;zona;6;T;;40;;;\n")
+    report = validate_file(raw, "obiettivi.csv", "targets")
+    assert not report.ok and report.parsed is None
+    assert list(zip(report.problems["row"].astype(int), report.problems["column"], report.problems["message"])) == [
+        (2, "baseline_value", "anno e valore vanno indicati insieme"),
+        (3, "target_value", "anno e valore vanno indicati insieme"),
+        (4, "baseline_value", "anno e valore vanno indicati insieme")]
+    assert report.problems["value"].fillna("").tolist() == ["", "", "40"]  # the cells as the file has them
+
+
+def test_a_yes_no_indicator_takes_100_or_0_for_a_comune():
+    raw = indicators("share_comuni_nido;comune;1272;2023;T;100;;;\n", "share_comuni_nido;comune;1004;2023;T;0;;;\n",
+                     "share_comuni_nido;comune;1006;2023;T;50;;;\n", "share_comuni_nido;cm;001;2023;T;50;;;\n")
+    problems = validate_file(raw, "sì_no.csv").problems
+    assert problems[["row", "column", "value", "message"]].values.tolist() == [
+        [4, "value", "50", "per questo indicatore il valore di un comune è 100 (sì) o 0 (no)"]]
 
 
 def test_text_and_range_problems_of_one_column_show_together():

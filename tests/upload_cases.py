@@ -6,6 +6,8 @@ import zlib
 
 INDICATOR_HEADER = "indicator_code;level;territory_code;period;sex;value;numerator;denominator;note\n"
 PROGRESS_HEADER = "action_code;zone_id;as_of;status;percent;funds_allocated;funds_spent;note\n"
+TARGETS_HEADER = ("indicator_code;level;territory_code;sex;baseline_period;baseline_value;target_period;target_value;"
+                  "note\n")
 NIDO_2023 = "share_comuni_nido;cm;001;2023;T;45,2;;;Dato comunicato dall'ufficio\n"
 
 
@@ -17,6 +19,11 @@ def indicators(*rows: str) -> bytes:
 def progress(*rows: str) -> bytes:
     """An action progress file with the given data lines."""
     return (PROGRESS_HEADER + "".join(rows)).encode("utf-8")
+
+
+def targets(*rows: str) -> bytes:
+    """A baselines and targets file with the given data lines."""
+    return (TARGETS_HEADER + "".join(rows)).encode("utf-8")
 
 
 def png_bytes() -> bytes:
@@ -56,5 +63,11 @@ BAD_INPUTS = [
     ("duplicate_rows", indicators(NIDO_2023, NIDO_2023), "riga ripetuta: stessa chiave della riga 2"),
     ("percent_over_100", progress("5.4.1;;31/10/2026;in_corso;120;;;\n"), "deve essere al massimo 100"),
     ("share_over_100", indicators("share_comuni_nido;cm;001;2023;T;145,2;;;\n"), "tra 0 e 100"),
+    ("superscript_zone_code", indicators("share_comuni_nido;zona;\u00b3;2023;T;45,2;;;\n"), "territorio sconosciuto"),
+    ("superscript_cm_code", indicators("share_comuni_nido;cm;\u00b9;2023;T;45,2;;;\n"), "territorio sconosciuto"),
+    ("baseline_year_without_value", targets("share_comuni_nido;cm;001;T;2020;;2030;60;\n"),
+     "anno e valore vanno indicati insieme"),
+    ("target_year_without_value", targets("share_comuni_nido;cm;001;T;2020;40;2030;;\n"),
+     "anno e valore vanno indicati insieme"),
     ("negative_count", indicators("pharmacies;comune;001272;2023;T;-3;;;\n"), "un conteggio non è negativo"),
 ]

@@ -205,22 +205,56 @@ def _after_line(text: str, line: int) -> str:
     return text[start:]
 
 
+def _pieces(strings) -> list:
+    """The Arrow arrays of a column (its chunks, or itself)."""
+    return strings.chunks if isinstance(strings, pa.ChunkedArray) else [strings]
+
+
+def _offsets(strings: pa.Array) -> np.ndarray:
+    """The start of each string in the data buffer, and the end of the last."""
+    width = 8 if pa.types.is_large_string(strings.type) else 4
+    return np.frombuffer(strings.buffers()[1], dtype=np.int64 if width == 8 else np.int32,
+                         count=len(strings) + 1, offset=strings.offset * width)
+
+
+def _byte_lengths(strings) -> np.ndarray:
+    """The length in bytes of each string (missing ones 0)."""
+    return np.concatenate([np.diff(_offsets(piece)) for piece in _pieces(strings)] or [np.zeros(0, np.int64)])
+
+
+def _may_need_trim(strings) -> bool:
+    """Whether a string may start or end with whitespace: first or last byte a space, a control or not ASCII."""
+    for piece in _pieces(strings):
+        offsets, data = _offsets(piece), piece.buffers()[2]
+        filled = offsets[1:] > offsets[:-1]
+        if data is None or not filled.any():
+            continue
+        data = np.frombuffer(data, dtype=np.uint8)
+        edges = np.concatenate([data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]])
+        if ((edges <= 0x20) | (edges >= 0x7f)).any():
+            return True
+    return False
+
+
 def _stripped_cells(columns: list, first_line: int, header: list[str]) -> pd.DataFrame:
     """Cells of consecutive lines from their split columns (the header's first): stripped, blank rows left out."""
-    stripped = [pc.utf8_trim_whitespace(column) for column in columns]
+    stripped = [pc.utf8_trim_whitespace(column) if _may_need_trim(column) else column for column in columns]
     filled = np.zeros(len(stripped[0]), dtype=bool)
     for column in stripped:
-        filled |= pc.not_equal(column, "").to_numpy(zero_copy_only=False)
+        filled |= _byte_lengths(column) > 0
     kept = pa.array(filled)
-    cells = pa.table([column.filter(kept) for column in stripped[:len(header)]], names=header).to_pandas()
+    named = stripped[:len(header)]
+    cells = pa.table(named if filled.all() else [column.filter(kept) for column in named], names=header).to_pandas()
     cells.index = pd.Index(np.flatnonzero(filled) + first_line, name="line", dtype="int64")
     return cells
 
 
-def _longest(strings) -> int:
-    """The length in characters of the longest string."""
-    longest = pc.max(pc.utf8_length(strings)).as_py() if len(strings) else None
-    return longest or 0
+def _too_long(strings) -> bool:
+    """Whether a string has more characters than the csv module reads in one field."""
+    limit = csv.field_size_limit()
+    if not len(strings) or int(_byte_lengths(strings).max()) <= limit:
+        return False                                        # never more characters than bytes
+    return (pc.max(pc.utf8_length(strings)).as_py() or 0) > limit
 
 
 def _regular_cells(text: str, separator: str, header_line: int, header: list[str],
@@ -240,7 +274,7 @@ def _regular_cells(text: str, separator: str, header_line: int, header: list[str
         return None  # a line with another number of fields
     columns = table.columns
     if table.num_rows != data.count(b"\n") + (not data.endswith(b"\n")) or \
-            max(_longest(column) for column in columns) > csv.field_size_limit():
+            any(_too_long(column) for column in columns):
         return None
     return _stripped_cells(columns, header_line + 1, header), []
 
@@ -250,7 +284,7 @@ def _line_cells(text: str, separator: str, header_line: int, header: list[str],
     """Cells of the lines after the header split on the separator as whole columns; None for overlong lines."""
     lines = pc.utf8_rtrim(pc.list_flatten(pc.split_pattern(pa.array([_after_line(text, header_line)]), "\n")),
                           characters="\r")
-    if _longest(lines) > csv.field_size_limit():
+    if _too_long(lines):
         return None  # the csv module may refuse one of its fields: let it say so
     fields = pc.add(pc.count_substring(lines, separator), 1).to_numpy(zero_copy_only=False)
     too_long = fields > raw_width

@@ -155,12 +155,58 @@ def sort_largest_first(diff: pd.DataFrame) -> pd.DataFrame:
     return diff.take(np.lexsort((-size.to_numpy(), order))).reset_index(drop=True)   # stable: ties keep their order
 
 
+def _joinable_in_sql(parsed: pd.DataFrame, key: list[str]) -> bool:
+    """True when an indicators upload has the types the SQL preview compares as compare() does: no missing key."""
+    text_keys = [c for c in key if c != "period"]
+    return (parsed["value"].dtype == np.float64 and parsed["period"].dtype == np.int64
+            and all(pd.api.types.is_string_dtype(parsed[c]) and parsed[c].dtype != object for c in text_keys)
+            and not parsed[text_keys].isna().any().any())
+
+
+def _repeated_text(text: str, length: int) -> pd.api.extensions.ExtensionArray:
+    """A str column holding the same text `length` times."""
+    return pa.repeat(pa.scalar(text, pa.large_string()), length).to_pandas().array
+
+
+def observation_changes(parsed: pd.DataFrame, warehouse_path: Path) -> pd.DataFrame:
+    """compare() of an indicators upload against the published observations, joined and ordered in DuckDB."""
+    _query, key, fields, table = SHAPES["indicators"]
+    upload = pa.table({"position": np.arange(len(parsed), dtype=np.int64),
+                       **{c: pa.array(parsed[c], from_pandas=True) for c in key + fields}})
+    codes = sorted(parsed["indicator_code"].unique().tolist())
+    con = connect(Path(warehouse_path))
+    try:
+        con.register("upload_rows", upload)
+        ordered = con.sql((SQL_DIR / "observation_changes.sql").read_text(encoding="utf-8"),
+                          params={"codes": codes}).to_arrow_table()
+    finally:
+        con.close()
+    positions = ordered["position"].to_numpy()
+    change = ordered["change"].to_pandas()
+    changed, unchanged = (change == "changed").to_numpy(), (change == "unchanged").to_numpy()
+    old = ordered["old"].to_numpy(zero_copy_only=False).astype(object)
+    old[~changed] = None
+    new = parsed[fields[0]].to_numpy()[positions].astype(object)
+    new[unchanged] = None
+    labels = pc.take(pc.binary_join_element_wise(*_text_parts(parsed, key, "CM"), _SEPARATOR), positions)
+    delta = ordered["delta"].to_numpy(zero_copy_only=False)
+    if unchanged.any():                                   # as compare()'s block of unchanged rows makes it
+        delta = delta.astype(object)
+        delta[unchanged] = None
+    return pd.DataFrame({"change": change.array, "table": _repeated_text(table, len(change)),
+                         "key": labels.to_pandas().array, "field": _repeated_text(fields[0], len(change)),
+                         "old": old, "new": new, "delta": delta},
+                        columns=DIFF_COLUMNS)
+
+
 def diff_against_published(parsed: pd.DataFrame, warehouse_path: Path) -> pd.DataFrame:
     """What an upload would change in the published warehouse: one row per added row or changed field."""
     kind = kind_of(parsed)
     query, key, fields, table = SHAPES[kind]
     if not Path(warehouse_path).exists():
         return compare(parsed.iloc[0:0], parsed, key, fields, table, removed=False)
+    if kind == "indicators" and len(parsed) and _joinable_in_sql(parsed, key):
+        return observation_changes(parsed, warehouse_path)
     codes = sorted(parsed["indicator_code"].unique().tolist()) if "indicator_code" in parsed else None
     current = published(warehouse_path, query, codes) if kind != "zones" else published(warehouse_path, query)
     return compare(current, parsed, key, fields, table, removed=False)

@@ -72,7 +72,10 @@ class IndicatorRows(pa.DataFrameModel):
     def flag_value(cls, df: pd.DataFrame) -> Series[bool]:
         """Yes/no indicators: a comune's value is 100 or 0."""
         flag = (attr(df, "comune_kind") == "flag") & (df["level"] == "comune")
-        return ~flag | num(df, "value").isin([0, 100])
+        if not flag.any():
+            return ~flag
+        value = num(df, "value")
+        return ~flag | (value == 0) | (value == 100)
 
     @pa.dataframe_check(name="value:matches_ratio")
     def matches_ratio(cls, df: pd.DataFrame) -> Series[bool]:

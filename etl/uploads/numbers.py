@@ -96,7 +96,7 @@ def to_comune_code(cell: str | None) -> str | None:
     text = cell.strip()
     if text.endswith(".0"):
         text = text[:-2]
-    return text.zfill(6) if text.isdigit() and len(text) <= 6 else text
+    return text.zfill(6) if text.isascii() and text.isdigit() and len(text) <= 6 else text
 
 
 def to_territory_code(level: str | None, cell: str | None) -> str | None:
@@ -106,9 +106,10 @@ def to_territory_code(level: str | None, cell: str | None) -> str | None:
     text = cell.strip()
     if level == "comune":
         return to_comune_code(text)
-    if level == "zona" and text.isdigit():
+    digits = text.isascii() and text.isdigit()  # '³' is a digit to str.isdigit but not to int()
+    if level == "zona" and digits:
         return str(int(text))
-    if level == "cm" and text.isdigit() and int(text) in (1, 201):
+    if level == "cm" and digits and int(text) in (1, 201):
         return "001"
     return text
 
@@ -137,6 +138,17 @@ def arrow_text(series: pd.Series) -> pa.Array:
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     return array.cast(pa.large_string()) if array.type != pa.large_string() else array
+
+
+def starts_with_any(text: pa.Array, starts: tuple[str, ...]) -> np.ndarray:
+    """True where a cell of Arrow large strings (no missing cell) starts with one of the given ASCII characters."""
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64, count=len(text) + 1, offset=text.offset * 8)
+    data = text.buffers()[2]
+    filled = offsets[1:] > offsets[:-1]
+    first = np.zeros(len(text), dtype=np.uint8)
+    if data is not None and filled.any():
+        first[filled] = np.frombuffer(data, dtype=np.uint8)[offsets[:-1][filled]]
+    return np.isin(first, np.frombuffer("".join(starts).encode("ascii"), dtype=np.uint8))
 
 
 def text_series(array, index: pd.Index) -> pd.Series:
@@ -192,6 +204,8 @@ def _replace_rows(base, rows: np.ndarray, make) -> pa.Array:
     """base with make(those cells) in the given rows."""
     if not rows.any():
         return base
+    if rows.all():
+        return make(base)
     return pc.replace_with_mask(base, pa.array(rows), make(_subset(base, rows)))
 
 
@@ -285,6 +299,8 @@ def column_to_iso_date(series: pd.Series) -> pd.Series:
 
 def _comune_rules(cells):
     """to_comune_code's rules over ASCII cells."""
+    if pc.all(pc.equal(pc.binary_length(cells), 6)).as_py() and pc.all(pc.ascii_is_decimal(cells)).as_py():
+        return cells                                        # already six digits, as most files have them
     text = pc.if_else(pc.ends_with(cells, ".0"), pc.utf8_slice_codeunits(cells, 0, -2), cells)
     short = pc.and_(pc.ascii_is_decimal(text), pc.less_equal(pc.utf8_length(text), 6))
     return pc.if_else(short, pc.utf8_lpad(text, 6, "0"), text)

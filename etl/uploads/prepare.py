@@ -22,13 +22,17 @@ STATUS_WORDS = {**{code: code for code in STATUSES},
 def _text(series: pd.Series) -> pd.Series:
     """Stripped cells (as read_table gives them) with the empty ones missing."""
     cells = numbers.arrow_text(series)
+    is_empty = pc.equal(cells, "")
+    if not cells.null_count and not pc.any(is_empty).as_py() and series.dtype != object:
+        return series                                       # no empty cell: the column as it is
     empty = pyarrow.scalar(None, pyarrow.large_string())
-    return numbers.text_series(pc.if_else(pc.equal(cells, ""), empty, cells), series.index)
+    return numbers.text_series(pc.if_else(is_empty, empty, cells), series.index)
 
 
 def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
     """Cells normalised for the model: codes with zeros, numbers with a decimal point, ISO dates; empty → None."""
-    cells = table.cells.apply(_text)
+    cells = pd.DataFrame({column: _text(table.cells[column]) for column in table.cells.columns},
+                         index=table.cells.index, columns=table.cells.columns)
     numeric = [c for c in (*template.numbers, *template.integers) if c in cells]
     decimal = numbers.decimal_of_columns([cells[c] for c in numeric], table.separator)
     for column in numeric:
@@ -61,7 +65,8 @@ def _coercion_failures(error: pa.errors.SchemaErrors) -> set[tuple]:
 
 
 def _numbers_read(typed: pd.DataFrame, columns, model) -> pd.DataFrame:
-    """typed with columns of to_number's text read as the model's float or int columns when every cell reads.
+    """typed with columns of to_number's text read as the model's float or int columns when every cell reads,
+    and the empty text columns as str.
 
     Such text is an integer or a decimal with a point, which Arrow's cast reads as pandas' astype does; a column with
     an unreadable cell is left as text for pandera to coerce (and report).
@@ -80,6 +85,11 @@ def _numbers_read(typed: pd.DataFrame, columns, model) -> pd.DataFrame:
                 .to_numpy(zero_copy_only=False)
         except pyarrow.ArrowInvalid:
             continue
+    for column, dtype in dtypes.items():       # an empty text column as str, which coercing it would give
+        empty = column in typed and typed[column].dtype == object and typed[column].isna().all()
+        if str(dtype) == "string[pyarrow]" and empty:
+            read[column] = pd.Series(pyarrow.nulls(len(typed), pyarrow.large_string()).to_pandas().array,
+                                     index=typed.index)
     return typed.assign(**read) if read else typed
 
 

@@ -101,17 +101,23 @@ def _message(check: str, column: str, value, row: pd.Series | None) -> str:
 def from_pandera(error: pa.errors.SchemaErrors, cells: pd.DataFrame, checked: pd.DataFrame,
                  key: tuple[str, ...]) -> list[dict]:
     """Italian problems from pandera's failure cases; values come from the file's own cells."""
-    problems, duplicated = [], False
+    problems, duplicated, row_checks = [], False, set()
     for case in error.failure_cases.itertuples(index=False):
         check, column, index = str(case.check), str(case.column), case.index
+        if ":" in check and index is not None and not pd.isna(index):
+            named = check.split(":")[0]
+            if (check, index) in row_checks:
+                continue
+            row_checks.add((check, index))
+            column = named  # a row-level check lists the row's filled cells, maybe not the empty one it names
         if check == "column_in_schema":
             problems.append(problem(1, case.failure_case, None, "colonna non prevista da questo modello: toglierla"))
         elif check == "column_in_dataframe":
             problems.append(problem(1, case.failure_case, None, "colonna mancante"))
         elif "uniqueness" in check:
             duplicated = True
-        elif index is None or pd.isna(index) or (":" in check and check.split(":")[0] != column):
-            continue  # whole-column side effects and the other columns of a row-level check
+        elif index is None or pd.isna(index):
+            continue  # whole-column side effects
         else:
             row = checked.loc[index] if index in checked.index else None
             value = cells.at[index, column] if column in cells.columns and index in cells.index else case.failure_case

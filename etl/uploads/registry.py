@@ -33,7 +33,7 @@ class Registry:
         if level == "comune":
             return code in self.comuni
         if level == "zona":
-            return code.isdigit() and int(code) in self.zone_ids
+            return code.isascii() and code.isdigit() and int(code) in self.zone_ids
         return level == "cm" and code == CM_CODE
 
     def merged_message(self, code: str) -> str | None:

@@ -5,8 +5,9 @@ import hashlib
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 
-from etl.uploads import native, prepare, problems
+from etl.uploads import native, numbers, prepare, problems
 from etl.uploads.dialect import DialectError, read_table
 from etl.uploads.registry import Registry, current_registry
 from etl.uploads.templates import EXAMPLE_NOTE, KINDS, TEMPLATES
@@ -159,10 +160,10 @@ def _warnings(cells: pd.DataFrame) -> list[str]:
     """A warning for the cells that start like a formula (=, +, - or @) and are not numbers."""
     count = 0
     for column in cells.columns:
-        text = cells[column].dropna().astype(str)
-        formula_like = text.str.startswith(FORMULA_START).to_numpy(dtype=bool)
+        text = numbers.arrow_text(cells[column].dropna().astype(str))
+        formula_like = numbers.starts_with_any(text, FORMULA_START)
         if formula_like.any():
-            starts = text[formula_like].str.replace(",", ".", regex=False)
+            starts = pd.Series(text.filter(pa.array(formula_like)), dtype="str").str.replace(",", ".", regex=False)
             count += int(pd.to_numeric(starts, errors="coerce").isna().sum())
     if not count:
         return []
