@@ -92,6 +92,10 @@ def strategy_catalogue(version: str, lang: str, strategy_code: str, zone: int | 
                        "---"]
     with st.container(border=True):  # the actions of the strategy, one Markdown element (one message a rerun)
         st.markdown("\n\n".join(paragraphs[:-1]))
+    st.caption(L("Le zone prioritarie per ciascuna strategia sono indicate da una mappa nel documento del piano e non "
+                 "compaiono nel testo disponibile: non sono riportate qui.",
+                 "The priority zones of each strategy are shown on a map in the plan document and are not in the "
+                 "available text: they are not reported here."))
 
 
 def action_progress_lines(rows: pd.DataFrame, lang: str) -> list[str]:
@@ -129,7 +133,3 @@ if not data.get("action_progress").empty:
 ui.url_param("strategia", ui.choice(titles), default=next(iter(titles)))
 strategy = st.segmented_control(L("Strategia", "Strategy"), list(titles), key="strategia", required=True)
 strategy_catalogue(version, lang, strategy, st.session_state.get("zona"))
-st.caption(L("Le zone prioritarie per ciascuna strategia sono indicate da una mappa nel documento del piano e non "
-             "compaiono nel testo disponibile: non sono riportate qui.",
-             "The priority zones of each strategy are shown on a map in the plan document and are not in the "
-             "available text: they are not reported here."))

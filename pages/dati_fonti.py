@@ -48,16 +48,16 @@ def sources_methods_zones(version: str, lang: str) -> None:
 
     if info.get("zone_list_status") != "official":
         st.markdown(L("### Zone omogenee", "### Homogeneous zones") + "\n\n" + L(
-                   "L'elenco comune → zona in uso è stato compilato da pagine pubbliche che nominano i comuni delle zone "
-                   "2, 3, 4, 5, 8, 10 e 11; le zone 6, 7 e 9 sono state completate per esclusione e verificate sulla "
-                   "geometria (312 comuni, 11 zone, conteggi pubblicati, zone contigue, almeno 80.000 abitanti). Due "
-                   "assegnazioni sono incerte: Caselette (zona 6, forse 7) e Sestriere (zona 6, forse 5). L'elenco ufficiale "
-                   "«Elenco Comuni per Zona omogenea» della CMT, caricato dagli uffici, lo sostituisce dopo gli stessi controlli.",
-                   "The municipality → zone list in use was compiled from public pages naming the members of zones 2, 3, 4, "
-                   "5, 8, 10 and 11; zones 6, 7 and 9 were completed by elimination and checked on the geometry (312 "
-                   "municipalities, 11 zones, published counts, contiguous zones, at least 80,000 inhabitants). Two "
-                   "assignments are uncertain: Caselette (zone 6, possibly 7) and Sestriere (zone 6, possibly 5). The official "
-                   "CMT list, once uploaded by the offices, replaces it after the same checks."))
+            "L'elenco comune → zona in uso è stato compilato da pagine pubbliche che nominano i comuni delle zone "
+            "2, 3, 4, 5, 8, 10 e 11; le zone 6, 7 e 9 sono state completate per esclusione e verificate sulla "
+            "geometria (312 comuni, 11 zone, conteggi pubblicati, zone contigue, almeno 80.000 abitanti). Due "
+            "assegnazioni sono incerte: Caselette (zona 6, forse 7) e Sestriere (zona 6, forse 5). L'elenco ufficiale "
+            "«Elenco Comuni per Zona omogenea» della CMT, caricato dagli uffici, lo sostituisce dopo gli stessi controlli.",
+            "The municipality → zone list in use was compiled from public pages naming the members of zones 2, 3, 4, "
+            "5, 8, 10 and 11; zones 6, 7 and 9 were completed by elimination and checked on the geometry (312 "
+            "municipalities, 11 zones, published counts, contiguous zones, at least 80,000 inhabitants). Two "
+            "assignments are uncertain: Caselette (zone 6, possibly 7) and Sestriere (zone 6, possibly 5). The official "
+            "CMT list, once uploaded by the offices, replaces it after the same checks."))
     else:
         st.markdown(L("### Zone omogenee", "### Homogeneous zones"))
     ui.provisional_zones_notice(info.get("zone_list_status", "provisional"))

@@ -48,8 +48,8 @@ def indicator_choices(version: str, lang: str) -> tuple[list, dict, dict]:
 @ui.memo
 def years_of(version: str, code: str) -> list[int]:
     """Years with an F − M pair for the indicator, newest first."""
-    return sorted(set(data.get("gender_pairs", code, "zona")["period"]) | set(data.get("gender_pairs", code, "cm")["period"]),
-                  reverse=True)
+    periods = set(data.get("gender_pairs", code, "zona")["period"]) | set(data.get("gender_pairs", code, "cm")["period"])
+    return sorted(periods, reverse=True)
 
 
 @ui.memo

@@ -20,7 +20,8 @@ def comune_choices(version: str) -> tuple[list, dict, dict]:
     """Istat codes of the comuni, their 'Name (code)' labels and their zones."""
     comuni = data.get("municipalities")
     codes = list(comuni["istat_code"])
-    return codes, {c: f"{n} ({c})" for c, n in zip(codes, comuni["name"])}, {c: int(z) for c, z in zip(codes, comuni["zone_id"])}
+    labels = {c: f"{n} ({c})" for c, n in zip(codes, comuni["name"])}
+    return codes, labels, {c: int(z) for c, z in zip(codes, comuni["zone_id"])}
 
 
 def comune_header(lang: str, code: str) -> None:
@@ -29,7 +30,8 @@ def comune_header(lang: str, code: str) -> None:
     facts = (f" · {place['zone_name']} · {fmt.number(place['population'], 0, lang)} ",
              f" ({int(place['population_year'])}) · {fmt.number(place['area_km2'], 1, lang)} km²")
     st.markdown(f"## {place['name']}\n\n" + L(f"Zona omogenea {int(place['zone_id'])}{facts[0]}residenti{facts[1]}",
-                                                f"Homogeneous zone {int(place['zone_id'])}{facts[0]}residents{facts[1]}"))
+                                                f"Homogeneous zone {int(place['zone_id'])}{facts[0]}residents{facts[1]}")
+                + "\n\n" + ui.small(comparison_legend()))
     if place["zone_confidence"] == "medium":
         st.warning(L("L'assegnazione di questo comune alla zona è incerta nell'elenco provvisorio.",
                      "This municipality's zone assignment is uncertain in the provisional list."))
@@ -42,7 +44,16 @@ def zone_header(lang: str, zone_id: int) -> None:
                 + L(f"{int(row['comuni'])} comuni · {fmt.number(row['population'], 0, lang)} residenti · "
                     f"{fmt.number(row['area_km2'], 0, lang)} km². Scegli un'altra zona nel menu laterale.",
                     f"{int(row['comuni'])} municipalities · {fmt.number(row['population'], 0, lang)} residents · "
-                    f"{fmt.number(row['area_km2'], 0, lang)} km². Choose another zone in the sidebar."))
+                    f"{fmt.number(row['area_km2'], 0, lang)} km². Choose another zone in the sidebar.")
+                + "\n\n" + ui.small(comparison_legend()))
+
+
+def comparison_legend() -> str:
+    """How to read the comparison column, and how zones and the CM are computed."""
+    return L("Confronto con la CM: ▲ migliore, ▼ peggiore, = uguale, ○ nessuna polarità (indicatore descrittivo). "
+             "Le zone e la CM sono calcolate dai numeratori e denominatori dei comuni.",
+             "Against the CM: ▲ better, ▼ worse, = equal, ○ no polarity (descriptive indicator). "
+             "Zones and the CM are computed from the comuni's numerators and denominators.")
 
 
 def profile_rows(version: str, lang: str, level: str, territory: str, zone_id: int):
@@ -65,10 +76,6 @@ def profile(version: str, lang: str, level: str, territory: str, zone_id: int) -
         st.dataframe(table.drop(columns=["_code"]).style.apply(ui.comparison_style,
                                                                 subset=[L("Rispetto alla CM", "Against the CM")]),
                      hide_index=True, height=min(36 * (len(table) + 1) + 4, 900))
-        st.caption(L("Confronto con la CM: ▲ migliore, ▼ peggiore, = uguale, ○ nessuna polarità (indicatore descrittivo). "
-                     "Le zone e la CM sono calcolate dai numeratori e denominatori dei comuni.",
-                     "Against the CM: ▲ better, ▼ worse, = equal, ○ no polarity (descriptive indicator). "
-                     "Zones and the CM are computed from the comuni's numerators and denominators."))
 
 
 @ui.section
