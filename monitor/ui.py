@@ -6,7 +6,7 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, data, downloads, fmt
+from monitor import data, downloads, fmt
 from monitor.i18n import picker
 
 
@@ -103,20 +103,6 @@ def memo(compute):
     """Decorator for a page's derived data (options, labels, filtered rows), cached per distinct arguments;
     the same rules as section()."""
     return _cached_once(compute)
-
-
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _replayed_chart(builder: str, args: tuple, kwargs: dict, key: str | None) -> None:
-    st.plotly_chart(getattr(charts, builder)(*args, **kwargs), config={"displayModeBar": False}, key=key)
-
-
-def chart(builder, *args, key: str | None = None, **kwargs) -> None:
-    """Draw the plotly figure monitor.charts.<builder>(*args, **kwargs).
-
-    Building and serialising a figure costs about 10 ms; Streamlit stores the chart message of each distinct
-    input and replays it on later reruns, so a filter change that comes back to a chart costs well under 1 ms.
-    """
-    _replayed_chart(builder.__name__, args, kwargs, key)
 
 
 def url_param(key: str, parse, default=None) -> None:
