@@ -11,6 +11,7 @@ import pytest
 
 from bench import pandas_baseline, report, synthetic_warehouse
 from monitor import queries
+from tests.storage_order import observations_out_of_order
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURE_LINE = re.compile(r"^(?P<name>[^:]+): (?P<value>.+) \(budget (?P<budget>[^)]+)\) (?P<status>ok|over)$")
@@ -81,16 +82,7 @@ def test_synthetic_warehouse_has_the_requested_grain(synthetic):
 
 
 def test_synthetic_observations_are_stored_in_the_build_order(synthetic):
-    con = duckdb.connect(str(synthetic[0]), read_only=True)
-    try:
-        out_of_order = con.execute("""
-            select count(*) from (
-                select (indicator_code, level, territory_code, period, sex) as key,
-                       lag((indicator_code, level, territory_code, period, sex)) over (order by rowid) as previous
-                from observation) where previous > key""").fetchone()[0]
-    finally:
-        con.close()
-    assert out_of_order == 0
+    assert observations_out_of_order(synthetic[0]) == 0
 
 
 def test_figure_lines_and_percentiles():

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from monitor import maps, queries
+from tests.storage_order import observations_out_of_order
 
 FLAG = "share_comuni_pharmacy"   # a yes/no service indicator with no comune data in the bundled build
 
@@ -115,16 +116,7 @@ def test_a_map_file_holds_the_values_of_its_indicator_only(warehouse, tmp_path, 
 
 
 def test_observations_are_stored_in_the_order_the_build_inserts_them(warehouse):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        out_of_order = con.execute("""
-            select count(*) from (
-                select (indicator_code, level, territory_code, period, sex) as key,
-                       lag((indicator_code, level, territory_code, period, sex)) over (order by rowid) as previous
-                from observation) where previous > key""").fetchone()[0]
-    finally:
-        con.close()
-    assert out_of_order == 0
+    assert observations_out_of_order(warehouse) == 0
 
 
 def test_servizi_page_shows_a_service_by_zone_from_sql(with_flag_rows):
