@@ -48,3 +48,9 @@ def full_download() -> bytes:
 def version() -> str:
     """Version of the served warehouse (inode, mtime, size): the first argument of every cached page section."""
     return warehouse.version(load_settings().served_warehouse)
+
+
+def indicator(code: str):
+    """One indicator's row of the registry (a Series: names, unit, decimals, kind, what would fill it)."""
+    registry = get("indicators")
+    return registry[registry["code"] == code].iloc[0]

@@ -168,8 +168,7 @@ def no_data(row) -> None:
 @st.cache_data(show_spinner=False, max_entries=256)
 def no_data_for(version: str, lang_code: str, indicator: str) -> None:
     """no_data() for an indicator of the registry, replayed from cache (a page stops on it)."""
-    registry = data.get("indicators")
-    no_data(registry[registry["code"] == indicator].iloc[0])
+    no_data(data.indicator(indicator))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

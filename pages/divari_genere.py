@@ -70,7 +70,7 @@ def source_of(pairs: pd.DataFrame, year: int) -> str:
 @ui.section
 def gap_summary(version: str, lang: str, code: str, year: int) -> None:
     """Heading, and the smallest gap, the largest gap and the spread between zones."""
-    meta = data.get("indicators").set_index("code").loc[code]
+    meta = data.indicator(code)
     unit, decimals = meta["unit"], int(meta["decimals"])
     gap_unit = "pp" if unit == "pct" else unit
     shown = data.get("gender_pairs", code, "zona")
@@ -90,7 +90,7 @@ def gap_summary(version: str, lang: str, code: str, year: int) -> None:
 @ui.section
 def dumbbell(version: str, lang: str, code: str, year: int) -> None:
     """Women (circle) and men (square) of every zone and the CM, most negative gap at the top."""
-    meta = data.get("indicators").set_index("code").loc[code]
+    meta = data.indicator(code)
     pairs = pairs_of(version, lang, code, year)
     labels = {s: ui.sex_label(s) for s in ("F", "M", "T")}
     st.plotly_chart(charts.gap_dumbbell(pairs, meta["unit"], int(meta["decimals"]), lang, labels),
@@ -102,7 +102,7 @@ def dumbbell(version: str, lang: str, code: str, year: int) -> None:
 @ui.section
 def trend(version: str, lang: str, code: str, year: int) -> None:
     """The CM's values over the years by sex, chart and table."""
-    meta = data.get("indicators").set_index("code").loc[code]
+    meta = data.indicator(code)
     cm_series = data.get("observations", code, "cm")
     if cm_series["period"].nunique() < 2:
         st.info(L("Un solo anno disponibile: la serie storica apparirà con i prossimi caricamenti.",

@@ -40,11 +40,6 @@ def comune_rows(version: str, code: str, year: int, sex: str) -> pd.DataFrame:
     return data.get("comune_observations", code, year, sex)
 
 
-def indicator(code: str):
-    """The registry row of an indicator."""
-    return data.get("indicators").set_index("code").loc[code]
-
-
 def source_line(version: str, lang: str, code: str, year: int, sex: str) -> str:
     """Provenance of the comune values shown."""
     first = comune_rows(version, code, year, sex).iloc[0]
@@ -53,13 +48,13 @@ def source_line(version: str, lang: str, code: str, year: int, sex: str) -> str:
 
 def title(code: str, year: int, sex: str) -> str:
     """Indicator · year (· sex when not the total)."""
-    return f"{ui.indicator_name(indicator(code))} · {year}" + ("" if sex == "T" else f" · {ui.sex_label(sex)}")
+    return f"{ui.indicator_name(data.indicator(code))} · {year}" + ("" if sex == "T" else f" · {ui.sex_label(sex)}")
 
 
 @ui.section
 def map_of_comuni(version: str, lang: str, code: str, year: int, sex: str, zone: int | None) -> None:
     """Choropleth of the comuni (zone outlines on top, zoomed on the chosen zone) and its legend."""
-    meta, shown = indicator(code), comune_rows(version, code, year, sex)
+    meta, shown = data.indicator(code), comune_rows(version, code, year, sex)
     flag = meta["comune_kind"] == "flag"
     st.subheader(title(code, year, sex))
     comuni_url, zones_url = data.map_geometry_urls(lang, code)
@@ -80,7 +75,7 @@ def map_of_comuni(version: str, lang: str, code: str, year: int, sex: str, zone:
 
 def zone_table(version: str, lang: str, code: str, year: int, sex: str) -> pd.DataFrame:
     """Per zone: residents and comuni without the service (yes/no indicators), or the zone values."""
-    if indicator(code)["comune_kind"] == "flag":
+    if data.indicator(code)["comune_kind"] == "flag":
         return data.get("service_gaps_by_zone", code, year)[[
             "zone_name", "comuni", "comuni_without", "share_comuni_without", "residents_without", "share_residents_without"]]
     zone_rows = data.get("observations", code, "zona")
@@ -91,7 +86,7 @@ def zone_table(version: str, lang: str, code: str, year: int, sex: str) -> pd.Da
 @ui.section
 def zones_compared(version: str, lang: str, code: str, year: int, sex: str) -> None:
     """Zones ranked: share of residents without the service, or the zone values beside the CM's."""
-    meta = indicator(code)
+    meta = data.indicator(code)
     st.subheader(title(code, year, sex))
     if meta["comune_kind"] == "flag":
         gaps = data.get("service_gaps_by_zone", code, year)
@@ -115,7 +110,7 @@ def zones_compared(version: str, lang: str, code: str, year: int, sex: str) -> N
 
 def comuni_table(version: str, lang: str, code: str, year: int, sex: str, zone: int | None) -> pd.DataFrame:
     """The comuni shown (those of the chosen zone, if any) with the value also as Italian or English text."""
-    meta, shown = indicator(code), comune_rows(version, code, year, sex)
+    meta, shown = data.indicator(code), comune_rows(version, code, year, sex)
     in_zone = shown if zone is None else shown[shown["zone_id"] == zone]
     flag, unit, decimals = meta["comune_kind"] == "flag", meta["unit"], int(meta["decimals"])
     return in_zone[["territory_code", "territory_name", "zone_name", "value", "numerator", "denominator"]].assign(
