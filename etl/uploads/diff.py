@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from monitor.warehouse import connect
+from monitor.warehouse import connect, engine_cursor
+from monitor.warehouse import version as warehouse_version
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "uploads"
 DIFF_COLUMNS = ["change", "table", "key", "field", "old", "new", "delta"]
@@ -168,19 +170,38 @@ def _repeated_text(text: str, length: int) -> pd.api.extensions.ExtensionArray:
     return pa.repeat(pa.scalar(text, pa.large_string()), length).to_pandas().array
 
 
+@lru_cache(maxsize=2)
+def _published_observations(path: str, version: str) -> pa.Table:
+    """Key and value of every published observation, read once per warehouse version (a few MB at most)."""
+    sql = (SQL_DIR / "published_observations.sql").read_text(encoding="utf-8")
+    con = connect(Path(path))
+    try:
+        return con.sql(sql, params={"codes": None}).to_arrow_table()
+    finally:
+        con.close()
+
+
+def published_observations(warehouse_path: Path) -> pa.Table:
+    """The published observations of the warehouse as it is now (cached by its version)."""
+    return _published_observations(str(warehouse_path), warehouse_version(Path(warehouse_path)))
+
+
 def observation_changes(parsed: pd.DataFrame, warehouse_path: Path) -> pd.DataFrame:
-    """compare() of an indicators upload against the published observations, joined and ordered in DuckDB."""
+    """compare() of an indicators upload against the published observations, joined in DuckDB, ordered in numpy."""
     _query, key, fields, table = SHAPES["indicators"]
     upload = pa.table({"position": np.arange(len(parsed), dtype=np.int64),
                        **{c: pa.array(parsed[c], from_pandas=True) for c in key + fields}})
-    codes = sorted(parsed["indicator_code"].unique().tolist())
-    con = connect(Path(warehouse_path))
+    current = published_observations(warehouse_path)
+    con = engine_cursor()
     try:
         con.register("upload_rows", upload)
-        ordered = con.sql((SQL_DIR / "observation_changes.sql").read_text(encoding="utf-8"),
-                          params={"codes": codes}).to_arrow_table()
+        con.register("published_rows", current)
+        changes = con.sql((SQL_DIR / "observation_changes.sql").read_text(encoding="utf-8")).to_arrow_table()
     finally:
         con.close()
+    order = np.lexsort((changes["position"].to_numpy(), -changes["size"].to_numpy(),
+                        changes["change_rank"].to_numpy()))
+    ordered = changes.take(order)
     positions = ordered["position"].to_numpy()
     change = ordered["change"].to_pandas()
     changed, unchanged = (change == "changed").to_numpy(), (change == "unchanged").to_numpy()

@@ -1,14 +1,11 @@
 -- The preview of an indicators upload (registered as upload_rows: position, the key columns, value) against the
--- published observations of its indicators: one row per upload row and published match, in preview order
--- (changed, added, unchanged; the largest relative change first; ties in file order).
-with published as (
-    select indicator_code, level, territory_code, period, sex, value
-    from observation
-    where list_contains($codes, indicator_code)
-), joined as (
+-- published observations (registered as published_rows: the key columns, value): one row per upload row and
+-- published match, with what orders the preview: change_rank (changed, added, unchanged), then size (the largest
+-- relative change first), then position (file order). Sorting 100,000 rows is faster in numpy than in this query.
+with joined as (
     select u.position, u.value as new, p.value as old, p.indicator_code is not null as found
     from upload_rows u
-    left join published p
+    left join published_rows p
         on p.indicator_code = u.indicator_code and p.level = u.level and p.territory_code = u.territory_code
         and p.period = u.period and p.sex = u.sex
 ), classified as (
@@ -26,14 +23,12 @@ with published as (
         case change when 'changed' then new - old when 'added' then new end as delta
     from classified
 )
-select position, change, old, delta
-from measured
-order by
-    case change when 'changed' then 0 when 'added' then 1 else 3 end,
+select position, change, old, delta,
+    case change when 'changed' then 0 when 'added' then 1 else 3 end as change_rank,
     case
         when change <> 'changed' then coalesce(abs(delta), 0.0)
         when abs(old) > 0 then coalesce(abs(delta) / abs(old), 0.0)
         when abs(delta) > 0 then 'inf'::double
         else 0.0
-    end desc,
-    position
+    end as size
+from measured
