@@ -47,6 +47,16 @@ def test_column_numbers_are_the_per_cell_numbers(decimal):
     assert _as_list(read) == [numbers.to_number(cell, decimal) for cell in cells]
 
 
+@pytest.mark.parametrize("decimal", [",", "."])
+def test_columns_of_only_digits_and_decimal_marks_are_read_as_the_per_cell_rules_read_them(decimal):
+    rnd = random.Random(13)
+    for _ in range(300):              # whole columns of digits and marks: '12,5', ',5', '12,', ',', '1,2,3', '007'
+        cells = ["".join(rnd.choice("0123456789" * 2 + decimal * rnd.randint(0, 3)) for _ in range(rnd.randint(1, 6)))
+                 if rnd.random() < 0.9 else None for _ in range(rnd.randint(1, 8))]
+        column = pd.Series(["9" + decimal + "9"] + cells, dtype="str").iloc[1:]     # a slice of its Arrow data
+        assert _as_list(numbers.column_to_number(column, decimal)) == [numbers.to_number(c, decimal) for c in cells]
+
+
 @pytest.mark.parametrize("separator", [";", ","])
 def test_decimal_mark_of_columns_is_the_per_cell_answer(separator):
     cells = [cell for cell in _number_cells(11, 5_000) if cell is not None]

@@ -105,6 +105,21 @@ def _records(text: str, separator: str):
         start = reader.line_num + 1
 
 
+def _header_record(text: str, separator: str) -> tuple[int, list[str]]:
+    """(line number, fields) of the first non-blank record, read from the start of the text when it ends there."""
+    head = text[:SNIFF_CHARS]
+    if len(head) < len(text):
+        reader = csv.reader(io.StringIO(head, newline=""), delimiter=separator)
+        start, whole_lines = 1, head.count("\n")
+        for fields in reader:
+            if reader.line_num >= whole_lines:
+                break                           # the record may go on after the head: read the whole text
+            if any(f.strip() for f in fields):
+                return start, fields
+            start = reader.line_num + 1
+    return next(_records(text, separator))
+
+
 def _first_records(text: str, separator: str) -> list[list[str]]:
     """The fields of the first SNIFF_RECORDS non-blank records, reading only as much of the text as they need."""
     size = SNIFF_CHARS
@@ -158,7 +173,7 @@ def read_table(raw: bytes, expected_columns: set[str] | None = None) -> Table:
     """Decode, detect the separator, and read every record as text keyed by its line number."""
     text, encoding = decode(raw)
     separator = detect_separator(text, expected_columns)
-    header_line, header_fields = next(_records(text, separator))
+    header_line, header_fields = _header_record(text, separator)
     raw_header = _trim(header_fields)
     header = [normalise_name(h) for h in raw_header]
     if len(set(header)) != len(header):
@@ -167,7 +182,8 @@ def read_table(raw: bytes, expected_columns: set[str] | None = None) -> Table:
     # A row may stop early (its last cells are empty) but never have more fields than the header:
     # that happens when the separator also appears inside values (e.g. decimal commas with ',').
     plain = '"' not in text and ("\r" not in text or text.count("\r") == text.count("\r\n"))
-    read = (plain and (_regular_cells(text, separator, header_line, header, len(header_fields))
+    body = _after_line(raw[3:] if encoding == "utf-8-sig" else raw, header_line) if encoding != "cp1252" else None
+    read = (plain and (_regular_cells(text, separator, header_line, header, len(header_fields), body)
                        or _line_cells(text, separator, header_line, header, len(header_fields))))
     cells, bad = read or _record_cells(text, separator, header, len(header_fields))
     return Table(encoding, separator, header, cells, bad)
@@ -195,13 +211,14 @@ def _record_cells(text: str, separator: str, header: list[str],
     return cells, bad
 
 
-def _after_line(text: str, line: int) -> str:
-    """The text after its first `line` lines."""
+def _after_line(text: str | bytes, line: int) -> str | bytes:
+    """The text (or UTF-8 bytes) after its first `line` lines."""
+    newline = b"\n" if isinstance(text, bytes) else "\n"
     start = 0
     for _ in range(line):
-        start = text.find("\n", start) + 1
+        start = text.find(newline, start) + 1
         if start == 0:
-            return ""
+            return text[:0]
     return text[start:]
 
 
@@ -257,10 +274,13 @@ def _too_long(strings) -> bool:
     return (pc.max(pc.utf8_length(strings)).as_py() or 0) > limit
 
 
-def _regular_cells(text: str, separator: str, header_line: int, header: list[str],
-                   raw_width: int) -> tuple[pd.DataFrame, list] | None:
-    """Cells read by Arrow's CSV reader when every line after the header has raw_width fields; else None."""
-    data = _after_line(text, header_line).encode("utf-8")
+def _regular_cells(text: str, separator: str, header_line: int, header: list[str], raw_width: int,
+                   body: bytes | None = None) -> tuple[pd.DataFrame, list] | None:
+    """Cells read by Arrow's CSV reader when every line after the header has raw_width fields; else None.
+
+    body: the file's UTF-8 bytes after the header, when it has them (saves encoding the text again).
+    """
+    data = body if body is not None else _after_line(text, header_line).encode("utf-8")
     if not data:
         return None
     names = [str(n) for n in range(raw_width)]

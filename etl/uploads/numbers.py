@@ -155,8 +155,51 @@ def text_series(array, index: pd.Index) -> pd.Series:
     """Arrow strings as a str column on the given index, or object (all None) when no cell is left, as map gives."""
     series = array.to_pandas().set_axis(index)
     if series.isna().all():
-        return pd.Series([None] * len(index), index=index, dtype=object)
+        return pd.Series(np.full(len(index), None, dtype=object), index=index, dtype=object)
     return series
+
+
+def _data_bytes(text: pa.Array) -> np.ndarray:
+    """The character bytes of Arrow large strings: those of every cell, perhaps with some of cells sliced away."""
+    data = text.buffers()[2]
+    return np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+
+
+def _byte_replaced(text: pa.Array, old: str, new: str) -> pa.Array:
+    """Arrow large strings with one ASCII character replaced by another everywhere (same lengths, same offsets)."""
+    data = _data_bytes(text).copy()
+    data[data == ord(old)] = ord(new)
+    validity, offsets = text.buffers()[:2]
+    return pa.Array.from_buffers(text.type, len(text), [validity, offsets, pa.py_buffer(data)], text.null_count,
+                                 text.offset)
+
+
+def _byte_table(characters: str) -> np.ndarray:
+    """A lookup table: True for the bytes of the given ASCII characters."""
+    table = np.zeros(256, dtype=bool)
+    table[np.frombuffer(characters.encode("ascii"), dtype=np.uint8)] = True
+    return table
+
+
+_DIGITS_AND = {mark: _byte_table("0123456789" + mark) for mark in ",."}
+
+
+def _may_contain(text: pa.Array, character: str) -> bool:
+    """False when no cell holds the ASCII character (a quick look at the bytes; True means perhaps)."""
+    return bool((_data_bytes(text) == ord(character)).any())
+
+
+def _all_plain_decimals(cells: pa.Array, decimal: str) -> bool:
+    """True when every filled cell is digits with at most one decimal mark, not at the end: what _SIMPLE_NUMBER
+    reads without a sign. Looks at the bytes first; False means some cell needs the full rules."""
+    data = _data_bytes(cells)
+    if not _DIGITS_AND[decimal][data].all():
+        return False
+    if not (data == ord(decimal)).any():
+        return True                                             # digits only
+    marks = pc.count_substring(cells, decimal)
+    return not (pc.any(pc.greater(marks, 1)).as_py() or pc.any(pc.ends_with(cells, decimal)).as_py()
+                or pc.any(pc.equal(cells, decimal)).as_py())
 
 
 def per_distinct(values: pd.Series, function) -> list:
@@ -227,13 +270,16 @@ def _number_rules(cells, decimal: str):
 def column_to_number(series: pd.Series, decimal: str) -> pd.Series:
     """to_number over a column of stripped cells (missing where empty)."""
     cells = arrow_text(series)
+    if _all_plain_decimals(cells, decimal):                    # as most files are: no sign, no thousands mark
+        text = _byte_replaced(cells, ",", ".") if decimal == "," and _may_contain(cells, ",") else cells
+        return text_series(text, series.index)
     filled = pc.is_valid(cells).to_numpy(zero_copy_only=False)
     simple = _flags(pc.ascii_is_decimal(cells))
     if (filled & ~simple).any():
         simple[filled & ~simple] = _matches(_subset(cells, filled & ~simple), _SIMPLE_NUMBER[decimal])
     text = cells
-    if decimal == "," and _flags(pc.match_substring(cells, ",")).any():
-        text = pc.replace_substring(cells, ",", ".")            # the plain decimals; integers have no comma
+    if decimal == "," and _may_contain(cells, ","):
+        text = _byte_replaced(cells, ",", ".")                  # the plain decimals; integers have no comma
     rest = filled & ~simple
     if rest.any():
         text = pc.replace_with_mask(text, pa.array(rest), _by_rules(
@@ -270,8 +316,8 @@ def _any_evidence(cells, italian: bool) -> bool:
 def decimal_of_columns(columns: list[pd.Series], separator: str) -> str:
     """detect_decimal over whole columns: the same answer for the same cells."""
     cells = [arrow_text(series) for series in columns]
-    italian = any(_any_evidence(c, True) for c in cells)
-    english = any(_any_evidence(c, False) for c in cells)
+    italian = any(_any_evidence(c, True) for c in cells if _may_contain(c, ","))
+    english = any(_any_evidence(c, False) for c in cells if _may_contain(c, "."))
     if italian != english:
         return "," if italian else "."
     return "." if separator == "," else ","
