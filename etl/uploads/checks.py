@@ -6,6 +6,8 @@ from contextvars import ContextVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 REGISTRY: ContextVar = ContextVar("upload_registry")
 _FACTORIZED: ContextVar = ContextVar("upload_factorized_codes", default=None)  # (Arrow data, factorize result)
@@ -16,6 +18,16 @@ def num(df: pd.DataFrame, column: str) -> pd.Series:
     """A column as numbers (unreadable or missing cells as NaN)."""
     values = df[column] if column in df.columns else pd.Series(index=df.index, dtype=float)
     return pd.to_numeric(values, errors="coerce")
+
+
+def is_in(values: pd.Series, allowed) -> pd.Series:
+    """values.isin(allowed), by Arrow for text columns (pandas' isin is several times slower on them)."""
+    to_arrow = getattr(values.array, "__arrow_array__", None)
+    if to_arrow is None or not pd.api.types.is_string_dtype(values):
+        return values.isin(allowed)
+    data = to_arrow()
+    found = pc.fill_null(pc.is_in(data, value_set=pa.array([str(v) for v in allowed], data.type)), False)
+    return pd.Series(found.to_numpy(), index=values.index, dtype=bool)
 
 
 def _factorized(codes: pd.Series) -> tuple:
@@ -54,8 +66,8 @@ def territory_known(df: pd.DataFrame) -> pd.Series:
     """Rows whose territory code names a comune, zone or the CM at their level (missing cells pass)."""
     registry = REGISTRY.get()
     level, code = df["level"], df["territory_code"]
-    checked = _is_text(level) & _is_text(code) & level.isin(LEVELS)
-    known = ~checked | (checked & (level == "comune") & code.isin(list(registry.comuni))) \
+    checked = _is_text(level) & _is_text(code) & is_in(level, LEVELS)
+    known = ~checked | (checked & (level == "comune") & is_in(code, registry.comuni)) \
         | (checked & (level == "cm") & (code == "001"))
     zona = (checked & (level == "zona")).to_numpy()
     if zona.any():

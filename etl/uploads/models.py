@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from etl.uploads.checks import LEVELS, REGISTRY, attr, in_indicator_range, num, sex_allowed, territory_known
+from etl.uploads.checks import LEVELS, REGISTRY, attr, in_indicator_range, is_in, num, sex_allowed, territory_known
 from monitor.progress_status import STATUSES
 
 SEXES = ["F", "M", "T"]
@@ -41,12 +41,12 @@ class IndicatorRows(pa.DataFrameModel):
     @pa.check("indicator_code", name="indicator_code:known_indicator")
     def known_indicator(cls, codes: Series[str]) -> Series[bool]:
         """Indicator codes of the registry."""
-        return codes.isin(REGISTRY.get().indicators.index)
+        return is_in(codes, REGISTRY.get().indicators.index)
 
     @pa.check("source_code", name="source_code:known_source")
     def known_source(cls, codes: Series[str]) -> Series[bool]:
         """Empty, or a source of sources.toml."""
-        return codes.isna() | codes.isin(REGISTRY.get().sources)
+        return codes.isna() | is_in(codes, REGISTRY.get().sources)
 
     @pa.check("period", name="period:not_future")
     def not_future(cls, period: Series[int]) -> Series[bool]:
@@ -112,7 +112,7 @@ class ProgressRows(pa.DataFrameModel):
     @pa.check("action_code", name="action_code:known_action")
     def known_action(cls, codes: Series[str]) -> Series[bool]:
         """Action codes of the plan."""
-        return codes.isin(REGISTRY.get().actions)
+        return is_in(codes, REGISTRY.get().actions)
 
     @pa.check("zone_id", name="zone_id:known_zone")
     def known_zone(cls, zones: Series[pd.Int64Dtype]) -> Series[bool]:
@@ -146,7 +146,7 @@ class TargetRows(pa.DataFrameModel):
     @pa.check("indicator_code", name="indicator_code:known_indicator")
     def known_indicator(cls, codes: Series[str]) -> Series[bool]:
         """Indicator codes of the registry."""
-        return codes.isin(REGISTRY.get().indicators.index)
+        return is_in(codes, REGISTRY.get().indicators.index)
 
     @pa.dataframe_check(name="territory_code:known_territory")
     def known_territory(cls, df: pd.DataFrame) -> Series[bool]:
@@ -206,7 +206,7 @@ class ZoneRows(pa.DataFrameModel):
     @pa.check("codice_istat", name="codice_istat:known_comune")
     def known_comune(cls, codes: Series[str]) -> Series[bool]:
         """Istat codes of the comuni of the CM."""
-        return codes.isin(REGISTRY.get().comuni)
+        return is_in(codes, REGISTRY.get().comuni)
 
     @pa.check("zona_id", name="zona_id:known_zone")
     def known_zone(cls, zones: Series[int]) -> Series[bool]:

@@ -159,43 +159,33 @@ def text_series(array, index: pd.Index) -> pd.Series:
     return series
 
 
-def _data_bytes(text: pa.Array) -> np.ndarray:
+def _data_bytes(text: pa.Array) -> bytes:
     """The character bytes of Arrow large strings: those of every cell, perhaps with some of cells sliced away."""
     data = text.buffers()[2]
-    return np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    return data.to_pybytes() if data is not None else b""
 
 
 def _byte_replaced(text: pa.Array, old: str, new: str) -> pa.Array:
     """Arrow large strings with one ASCII character replaced by another everywhere (same lengths, same offsets)."""
-    data = _data_bytes(text).copy()
-    data[data == ord(old)] = ord(new)
+    data = _data_bytes(text).replace(old.encode("ascii"), new.encode("ascii"))
     validity, offsets = text.buffers()[:2]
     return pa.Array.from_buffers(text.type, len(text), [validity, offsets, pa.py_buffer(data)], text.null_count,
                                  text.offset)
 
 
-def _byte_table(characters: str) -> np.ndarray:
-    """A lookup table: True for the bytes of the given ASCII characters."""
-    table = np.zeros(256, dtype=bool)
-    table[np.frombuffer(characters.encode("ascii"), dtype=np.uint8)] = True
-    return table
-
-
-_DIGITS_AND = {mark: _byte_table("0123456789" + mark) for mark in ",."}
-
-
-def _may_contain(text: pa.Array, character: str) -> bool:
-    """False when no cell holds the ASCII character (a quick look at the bytes; True means perhaps)."""
-    return bool((_data_bytes(text) == ord(character)).any())
+def may_contain(text: pa.Array, characters: str) -> bool:
+    """False when no cell holds any of the ASCII characters (a quick look at the bytes; True means perhaps)."""
+    data = _data_bytes(text)
+    return any(character.encode("ascii") in data for character in characters)
 
 
 def _all_plain_decimals(cells: pa.Array, decimal: str) -> bool:
     """True when every filled cell is digits with at most one decimal mark, not at the end: what _SIMPLE_NUMBER
     reads without a sign. Looks at the bytes first; False means some cell needs the full rules."""
     data = _data_bytes(cells)
-    if not _DIGITS_AND[decimal][data].all():
-        return False
-    if not (data == ord(decimal)).any():
+    if data.translate(None, b"0123456789" + decimal.encode("ascii")):
+        return False                                            # some other character
+    if decimal.encode("ascii") not in data:
         return True                                             # digits only
     marks = pc.count_substring(cells, decimal)
     return not (pc.any(pc.greater(marks, 1)).as_py() or pc.any(pc.ends_with(cells, decimal)).as_py()
@@ -271,14 +261,14 @@ def column_to_number(series: pd.Series, decimal: str) -> pd.Series:
     """to_number over a column of stripped cells (missing where empty)."""
     cells = arrow_text(series)
     if _all_plain_decimals(cells, decimal):                    # as most files are: no sign, no thousands mark
-        text = _byte_replaced(cells, ",", ".") if decimal == "," and _may_contain(cells, ",") else cells
+        text = _byte_replaced(cells, ",", ".") if decimal == "," and may_contain(cells, ",") else cells
         return text_series(text, series.index)
     filled = pc.is_valid(cells).to_numpy(zero_copy_only=False)
     simple = _flags(pc.ascii_is_decimal(cells))
     if (filled & ~simple).any():
         simple[filled & ~simple] = _matches(_subset(cells, filled & ~simple), _SIMPLE_NUMBER[decimal])
     text = cells
-    if decimal == "," and _may_contain(cells, ","):
+    if decimal == "," and may_contain(cells, ","):
         text = _byte_replaced(cells, ",", ".")                  # the plain decimals; integers have no comma
     rest = filled & ~simple
     if rest.any():
@@ -316,8 +306,8 @@ def _any_evidence(cells, italian: bool) -> bool:
 def decimal_of_columns(columns: list[pd.Series], separator: str) -> str:
     """detect_decimal over whole columns: the same answer for the same cells."""
     cells = [arrow_text(series) for series in columns]
-    italian = any(_any_evidence(c, True) for c in cells if _may_contain(c, ","))
-    english = any(_any_evidence(c, False) for c in cells if _may_contain(c, "."))
+    italian = any(_any_evidence(c, True) for c in cells if may_contain(c, ","))
+    english = any(_any_evidence(c, False) for c in cells if may_contain(c, "."))
     if italian != english:
         return "," if italian else "."
     return "." if separator == "," else ","

@@ -160,6 +160,8 @@ def _warnings(cells: pd.DataFrame) -> list[str]:
     """A warning for the cells that start like a formula (=, +, - or @) and are not numbers."""
     count = 0
     for column in cells.columns:
+        if not numbers.may_contain(numbers.arrow_text(cells[column]), "".join(FORMULA_START)):
+            continue
         text = numbers.arrow_text(cells[column].dropna().astype(str))
         formula_like = numbers.starts_with_any(text, FORMULA_START)
         if formula_like.any():
