@@ -8,30 +8,47 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandera import dtypes
+from pandera.engines import pandas_engine
 from pandera.typing import Series
 
 from etl.uploads.checks import LEVELS, REGISTRY, attr, in_indicator_range, is_in, num, sex_allowed, territory_known
 from monitor.progress_status import STATUSES
 
 SEXES = ["F", "M", "T"]
+
+
+@pandas_engine.Engine.register_dtype
+@dtypes.immutable(init=True)
+class Text(pandas_engine.STRING):
+    """pandas' str, as Series[str] means; when every cell passes, the dtype check answers once for the column.
+
+    (pandera's str check answers cell by cell, then builds an empty table of failures for each text column.)
+    """
+
+    def check(self, pandera_dtype, data_container=None):
+        """True for a str column whose cells all pass; otherwise what pandera's str check says, cell by cell."""
+        passed = super().check(pandera_dtype, data_container)
+        return True if isinstance(passed, np.ndarray) and passed.all() else passed
 FIRST_YEAR = 1990
 
 
 class IndicatorRows(pa.DataFrameModel):
     """Indicator observations: one row per indicator × level × territory × year × sex."""
 
-    indicator_code: Series[str]
-    level: Series[str] = pa.Field(isin=LEVELS)
-    territory_code: Series[str]
+    indicator_code: Series[Text]
+    level: Series[Text] = pa.Field(isin=LEVELS)
+    territory_code: Series[Text]
     period: Series[int] = pa.Field(ge=FIRST_YEAR)
-    sex: Series[str] = pa.Field(isin=SEXES)
+    sex: Series[Text] = pa.Field(isin=SEXES)
     value: Series[float]
     numerator: Series[float] = pa.Field(nullable=True, ge=0)
     denominator: Series[float] = pa.Field(nullable=True, gt=0)
-    note: Series[str] = pa.Field(nullable=True)
-    source_code: Optional[Series[str]] = pa.Field(nullable=True)
+    note: Series[Text] = pa.Field(nullable=True)
+    source_code: Optional[Series[Text]] = pa.Field(nullable=True)
 
     class Config:
         strict = True
@@ -95,14 +112,14 @@ class IndicatorRows(pa.DataFrameModel):
 class ProgressRows(pa.DataFrameModel):
     """Action progress: one row per action × zone (empty = whole CM) × date."""
 
-    action_code: Series[str]
+    action_code: Series[Text]
     zone_id: Series[pd.Int64Dtype] = pa.Field(nullable=True)
     as_of: Series[pd.Timestamp]
-    status: Series[str] = pa.Field(isin=list(STATUSES))
+    status: Series[Text] = pa.Field(isin=list(STATUSES))
     percent: Series[float] = pa.Field(nullable=True, ge=0, le=100)
     funds_allocated: Series[float] = pa.Field(nullable=True, ge=0)
     funds_spent: Series[float] = pa.Field(nullable=True, ge=0)
-    note: Series[str] = pa.Field(nullable=True)
+    note: Series[Text] = pa.Field(nullable=True)
 
     class Config:
         strict = True
@@ -128,15 +145,15 @@ class ProgressRows(pa.DataFrameModel):
 class TargetRows(pa.DataFrameModel):
     """Baselines and targets: one row per indicator × level × territory × sex."""
 
-    indicator_code: Series[str]
-    level: Series[str] = pa.Field(isin=LEVELS)
-    territory_code: Series[str]
-    sex: Series[str] = pa.Field(isin=SEXES)
+    indicator_code: Series[Text]
+    level: Series[Text] = pa.Field(isin=LEVELS)
+    territory_code: Series[Text]
+    sex: Series[Text] = pa.Field(isin=SEXES)
     baseline_period: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=FIRST_YEAR)
     baseline_value: Series[float] = pa.Field(nullable=True)
     target_period: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=FIRST_YEAR, le=2100)
     target_value: Series[float] = pa.Field(nullable=True)
-    note: Series[str] = pa.Field(nullable=True)
+    note: Series[Text] = pa.Field(nullable=True)
 
     class Config:
         strict = True
@@ -193,10 +210,10 @@ class TargetRows(pa.DataFrameModel):
 class ZoneRows(pa.DataFrameModel):
     """Official zone list: one row per comune of the CM with its zona omogenea."""
 
-    codice_istat: Series[str]
-    comune: Series[str]
+    codice_istat: Series[Text]
+    comune: Series[Text]
     zona_id: Series[int]
-    zona_nome: Series[str]
+    zona_nome: Series[Text]
 
     class Config:
         strict = True
