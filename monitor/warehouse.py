@@ -1,4 +1,4 @@
-"""Read-only access to the warehouse: a connection per query, a version key for caches, an in-memory engine."""
+"""Read-only access to the warehouse: a connection per query, and a version key for caches."""
 from __future__ import annotations
 
 import os
@@ -32,20 +32,6 @@ def read_sql(name: str) -> str:
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection with external access disabled and the configuration locked."""
     return duckdb.connect(str(path), read_only=True, config=dict(READ_ONLY_CONFIG))
-
-
-@lru_cache(maxsize=1)
-def _engine() -> duckdb.DuckDBPyConnection:
-    """The process's in-memory DuckDB for work over Arrow tables: no file, no external access, locked settings."""
-    return duckdb.connect(":memory:", config=dict(READ_ONLY_CONFIG))
-
-
-def engine_cursor() -> duckdb.DuckDBPyConnection:
-    """A connection of its own (tables registered on it are its own) to the in-memory engine, which starts once.
-
-    Starting a DuckDB database costs about 15 ms; a cursor on a running one costs microseconds.
-    """
-    return _engine().cursor()
 
 
 def query(path: Path, name: str, params: dict | None = None) -> pd.DataFrame:

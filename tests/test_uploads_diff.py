@@ -60,7 +60,7 @@ def test_preview_of_a_big_upload_labels_every_row_and_puts_the_largest_change_fi
     assert preview["change"].tolist() == sorted(preview["change"], key=["changed", "added"].index)
 
 
-def test_the_sql_preview_of_observations_is_the_pandas_comparison(warehouse):
+def test_the_preview_of_observations_matched_by_key_label_is_the_pandas_comparison(warehouse):
     con = duckdb.connect(str(warehouse))
     con.execute("update observation set value = null where rowid in (select rowid from observation limit 3)")
     con.execute("update observation set value = 0 where rowid in (select rowid from observation limit 3 offset 3)")
@@ -85,3 +85,12 @@ def test_the_sql_preview_of_observations_is_the_pandas_comparison(warehouse):
     assert old.isna().any() and (old == 0).any()
     pd.testing.assert_frame_equal(preview, expected)
     pd.testing.assert_frame_equal(diff_against_published(upload, warehouse), expected)
+
+
+def test_a_key_holding_the_label_separator_is_compared_by_columns(warehouse):
+    query, key, fields, table = SHAPES["indicators"]
+    rows = published(warehouse, query).head(3).astype({c: "str" for c in key if c != "period"})
+    rows = rows.astype({"period": "int64"}).assign(value=[1.0, 2.0, 3.0])
+    rows.loc[rows.index[0], "territory_code"] = "001 · 002"              # would read as another key's label
+    expected = compare(published(warehouse, query), rows, key, fields, table, removed=False)
+    pd.testing.assert_frame_equal(diff_against_published(rows, warehouse), expected)

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from monitor.warehouse import connect, engine_cursor
+from monitor.warehouse import connect
 from monitor.warehouse import version as warehouse_version
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "uploads"
@@ -157,12 +157,23 @@ def sort_largest_first(diff: pd.DataFrame) -> pd.DataFrame:
     return diff.take(np.lexsort((-size.to_numpy(), order))).reset_index(drop=True)   # stable: ties keep their order
 
 
-def _joinable_in_sql(parsed: pd.DataFrame, key: list[str]) -> bool:
-    """True when an indicators upload has the types the SQL preview compares as compare() does: no missing key."""
+def _labelled_by_key(parsed: pd.DataFrame, key: list[str]) -> bool:
+    """True when an indicators upload can be matched by its key labels as compare() matches it: numbers as numbers,
+    no missing key, no key part holding the label separator (validated uploads never do)."""
     text_keys = [c for c in key if c != "period"]
-    return (parsed["value"].dtype == np.float64 and parsed["period"].dtype == np.int64
+    if not (parsed["value"].dtype == np.float64 and parsed["period"].dtype == np.int64
             and all(pd.api.types.is_string_dtype(parsed[c]) and parsed[c].dtype != object for c in text_keys)
-            and not parsed[text_keys].isna().any().any())
+            and not parsed[text_keys].isna().any().any()):
+        return False
+    separator = _SEPARATOR.as_py().strip().encode("utf-8")
+    return not any(separator in _text_bytes(parsed[c]) for c in text_keys)
+
+
+def _text_bytes(column: pd.Series) -> bytes:
+    """The character bytes of a str column (of every cell, perhaps more)."""
+    array = pa.array(column, from_pandas=True)
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    return b"".join(chunk.buffers()[2].to_pybytes() for chunk in chunks if chunk.buffers()[2] is not None)
 
 
 def _repeated_text(text: str, length: int) -> pd.api.extensions.ExtensionArray:
@@ -171,52 +182,58 @@ def _repeated_text(text: str, length: int) -> pd.api.extensions.ExtensionArray:
 
 
 @lru_cache(maxsize=2)
-def _published_observations(path: str, version: str) -> pa.Table:
-    """Key and value of every published observation, read once per warehouse version (a few MB at most)."""
-    sql = (SQL_DIR / "published_observations.sql").read_text(encoding="utf-8")
-    con = connect(Path(path))
-    try:
-        return con.sql(sql, params={"codes": None}).to_arrow_table()
-    finally:
-        con.close()
+def _published_observations(path: str, version: str) -> tuple[pa.Array, np.ndarray] | None:
+    """Key labels and values of every published observation, read once per warehouse version (a few MB at most);
+    None if a label repeats (it cannot in a warehouse the build checked)."""
+    _query, key, _fields, _table = SHAPES["indicators"]
+    rows = published(Path(path), "published_observations")
+    labels = pa.array(_labels(rows, key), pa.large_string()) if len(rows) else pa.array([], pa.large_string())
+    if len(pc.unique(labels)) != len(labels):
+        return None
+    return labels, rows["value"].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def published_observations(warehouse_path: Path) -> pa.Table:
-    """The published observations of the warehouse as it is now (cached by its version)."""
+def published_observations(warehouse_path: Path) -> tuple[pa.Array, np.ndarray] | None:
+    """The published observations of the warehouse as it is now (cached by its version): key labels, values."""
     return _published_observations(str(warehouse_path), warehouse_version(Path(warehouse_path)))
 
 
+CHANGE_NAMES = pa.array(["changed", "added", "unchanged"], pa.large_string())   # by rank: the preview's order
+
+
 def observation_changes(parsed: pd.DataFrame, warehouse_path: Path) -> pd.DataFrame:
-    """compare() of an indicators upload against the published observations, joined in DuckDB, ordered in numpy."""
-    _query, key, fields, table = SHAPES["indicators"]
-    upload = pa.table({"position": np.arange(len(parsed), dtype=np.int64),
-                       **{c: pa.array(parsed[c], from_pandas=True) for c in key + fields}})
+    """compare() of an indicators upload against the published observations, matched by key label in Arrow."""
+    query, key, fields, table = SHAPES["indicators"]
     current = published_observations(warehouse_path)
-    con = engine_cursor()
-    try:
-        con.register("upload_rows", upload)
-        con.register("published_rows", current)
-        changes = con.sql((SQL_DIR / "observation_changes.sql").read_text(encoding="utf-8")).to_arrow_table()
-    finally:
-        con.close()
-    order = np.lexsort((changes["position"].to_numpy(), -changes["size"].to_numpy(),
-                        changes["change_rank"].to_numpy()))
-    ordered = changes.take(order)
-    positions = ordered["position"].to_numpy()
-    change = ordered["change"].to_pandas()
-    changed, unchanged = (change == "changed").to_numpy(), (change == "unchanged").to_numpy()
-    old = ordered["old"].to_numpy(zero_copy_only=False).astype(object)
+    if current is None:
+        return compare(published(warehouse_path, query), parsed, key, fields, table, removed=False)
+    published_labels, published_values = current
+    labels = pc.binary_join_element_wise(*_text_parts(parsed, key, "CM"), _SEPARATOR)
+    match = pc.index_in(labels, value_set=published_labels)
+    found = match.is_valid().to_numpy(zero_copy_only=False)
+    new = parsed[fields[0]].to_numpy(dtype=np.float64)
+    old = np.full(len(parsed), np.nan)
+    old[found] = published_values[match.drop_null().to_numpy()]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        same = (np.isnan(old) & np.isnan(new)) | (np.abs(old - new) <= 1e-9 * np.maximum(np.abs(old), 1.0))
+        rank = np.where(~found, 1, np.where(same, 2, 0))             # 0 changed, 1 added, 2 unchanged
+        delta = np.where(rank == 0, new - old, np.where(rank == 1, new, np.nan))
+        size = np.where(rank != 0, np.nan_to_num(np.abs(delta), nan=0.0),
+                        np.where(np.abs(old) > 0, np.nan_to_num(np.abs(delta) / np.abs(old), nan=0.0),
+                                 np.where(np.abs(delta) > 0, np.inf, 0.0)))
+    order = np.lexsort((np.arange(len(parsed)), -size, rank))   # ties in file order
+    rank, old, new, delta = rank[order], old[order], new[order].astype(object), delta[order]
+    changed, unchanged = rank == 0, rank == 2
+    old = old.astype(object)
     old[~changed] = None
-    new = parsed[fields[0]].to_numpy()[positions].astype(object)
     new[unchanged] = None
-    labels = pc.take(pc.binary_join_element_wise(*_text_parts(parsed, key, "CM"), _SEPARATOR), positions)
-    delta = ordered["delta"].to_numpy(zero_copy_only=False)
     if unchanged.any():                                   # as compare()'s block of unchanged rows makes it
         delta = delta.astype(object)
         delta[unchanged] = None
-    return pd.DataFrame({"change": change.array, "table": _repeated_text(table, len(change)),
-                         "key": labels.to_pandas().array, "field": _repeated_text(fields[0], len(change)),
-                         "old": old, "new": new, "delta": delta},
+    return pd.DataFrame({"change": pc.take(CHANGE_NAMES, rank).to_pandas().array,
+                         "table": _repeated_text(table, len(rank)),
+                         "key": pc.take(labels, order).to_pandas().array,
+                         "field": _repeated_text(fields[0], len(rank)), "old": old, "new": new, "delta": delta},
                         columns=DIFF_COLUMNS)
 
 
@@ -226,7 +243,7 @@ def diff_against_published(parsed: pd.DataFrame, warehouse_path: Path) -> pd.Dat
     query, key, fields, table = SHAPES[kind]
     if not Path(warehouse_path).exists():
         return compare(parsed.iloc[0:0], parsed, key, fields, table, removed=False)
-    if kind == "indicators" and len(parsed) and _joinable_in_sql(parsed, key):
+    if kind == "indicators" and len(parsed) and _labelled_by_key(parsed, key):
         return observation_changes(parsed, warehouse_path)
     codes = sorted(parsed["indicator_code"].unique().tolist()) if "indicator_code" in parsed else None
     current = published(warehouse_path, query, codes) if kind != "zones" else published(warehouse_path, query)
