@@ -50,9 +50,22 @@ def by_code(codes: pd.Series, mapping) -> pd.Series:
     return mapped.take(positions).set_axis(codes.index)
 
 
-def attr(df: pd.DataFrame, attribute: str) -> pd.Series:
-    """An indicator attribute (unit, by_sex, aggregation…) for each row; NaN for unknown indicators."""
-    return by_code(df["indicator_code"], REGISTRY.get().indicators[attribute])
+def per_row(df: pd.DataFrame, attribute) -> np.ndarray:
+    """An indicator attribute for each row as a numpy array, NaN for unknown indicators; attribute: a column of
+    the registry's indicators, or a function of the indicator code. Computed once per distinct code."""
+    positions, distinct = _factorized(df["indicator_code"])
+    mapping = REGISTRY.get().indicators[attribute] if isinstance(attribute, str) else attribute
+    return pd.Series(distinct).map(mapping).to_numpy()[positions]
+
+
+def numbers(df: pd.DataFrame, column: str) -> np.ndarray:
+    """num() as a float array: unreadable or missing cells as NaN."""
+    return num(df, column).to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def mask(df: pd.DataFrame, passed: np.ndarray) -> pd.Series:
+    """A check's answer for each row of df."""
+    return pd.Series(passed, index=df.index, dtype=bool)
 
 
 def _is_text(values: pd.Series) -> pd.Series:
@@ -88,13 +101,14 @@ def _zone_known(codes: pd.Series, registry) -> np.ndarray:
 
 def sex_allowed(df: pd.DataFrame) -> pd.Series:
     """F and M rows only for indicators kept by sex."""
-    return (df["sex"] == "T") | attr(df, "by_sex").fillna(True).astype(bool)
+    by_sex = pd.Series(per_row(df, "by_sex")).fillna(True).astype(bool).to_numpy()
+    return mask(df, (df["sex"] == "T").to_numpy(dtype=bool, na_value=False) | by_sex)
 
 
 def in_indicator_range(df: pd.DataFrame, column: str) -> pd.Series:
     """Values within the range of their indicator (etl/reference/value_ranges.csv)."""
     ranges = REGISTRY.get().ranges
-    low = by_code(df["indicator_code"], lambda c: ranges.get(c, (-math.inf,))[0])
-    high = by_code(df["indicator_code"], lambda c: ranges.get(c, (0, math.inf))[1])
-    value = num(df, column)
-    return value.isna() | low.isna() | ((value >= low) & (value <= high))
+    low = per_row(df, lambda c: ranges.get(c, (-math.inf,))[0]).astype(np.float64)
+    high = per_row(df, lambda c: ranges.get(c, (0, math.inf))[1]).astype(np.float64)
+    value = numbers(df, column)
+    return mask(df, np.isnan(value) | np.isnan(low) | ((value >= low) & (value <= high)))

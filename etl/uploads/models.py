@@ -15,7 +15,8 @@ from pandera import dtypes
 from pandera.engines import pandas_engine
 from pandera.typing import Series
 
-from etl.uploads.checks import LEVELS, REGISTRY, attr, in_indicator_range, is_in, num, sex_allowed, territory_known
+from etl.uploads.checks import (LEVELS, REGISTRY, in_indicator_range, is_in, mask, num, numbers, per_row, sex_allowed,
+                                territory_known)
 from monitor.progress_status import STATUSES
 
 SEXES = ["F", "M", "T"]
@@ -88,25 +89,30 @@ class IndicatorRows(pa.DataFrameModel):
     @pa.dataframe_check(name="value:flag_value")
     def flag_value(cls, df: pd.DataFrame) -> Series[bool]:
         """Yes/no indicators: a comune's value is 100 or 0."""
-        flag = (attr(df, "comune_kind") == "flag") & (df["level"] == "comune")
+        flag = per_row(df, "comune_kind") == "flag"
         if not flag.any():
-            return ~flag
-        value = num(df, "value")
-        return ~flag | (value == 0) | (value == 100)
+            return mask(df, ~flag)
+        flag &= (df["level"] == "comune").to_numpy(dtype=bool, na_value=False)
+        value = numbers(df, "value")
+        return mask(df, ~flag | (value == 0) | (value == 100))
 
     @pa.dataframe_check(name="value:matches_ratio")
     def matches_ratio(cls, df: pd.DataFrame) -> Series[bool]:
         """Value = scale × numerator / denominator, to the indicator's rounding."""
-        ratio = (attr(df, "aggregation") == "ratio") & num(df, "numerator").notna() & num(df, "denominator").notna()
-        expected = attr(df, "scale").astype(float) * num(df, "numerator") / num(df, "denominator")
-        tolerance = 0.5 * 10.0 ** -(attr(df, "decimals").fillna(1).astype(float) - 1).clip(lower=0)
-        return ~ratio | ((num(df, "value") - expected).abs() <= tolerance)
+        numerator, denominator = numbers(df, "numerator"), numbers(df, "denominator")
+        ratio = (per_row(df, "aggregation") == "ratio") & ~np.isnan(numerator) & ~np.isnan(denominator)
+        decimals = per_row(df, "decimals").astype(np.float64)
+        tolerance = 0.5 * 10.0 ** -np.clip(np.where(np.isnan(decimals), 1.0, decimals) - 1, 0, None)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            expected = per_row(df, "scale").astype(np.float64) * numerator / denominator
+            return mask(df, ~ratio | (np.abs(numbers(df, "value") - expected) <= tolerance))
 
     @pa.dataframe_check(name="numerator:sum_is_value")
     def sum_is_value(cls, df: pd.DataFrame) -> Series[bool]:
         """For counts, the numerator is the value itself."""
-        additive = (attr(df, "aggregation") == "sum") & num(df, "numerator").notna()
-        return ~additive | ((num(df, "numerator") - num(df, "value")).abs() < 1e-9)
+        numerator = numbers(df, "numerator")
+        additive = (per_row(df, "aggregation") == "sum") & ~np.isnan(numerator)
+        return mask(df, ~additive | (np.abs(numerator - numbers(df, "value")) < 1e-9))
 
 
 class ProgressRows(pa.DataFrameModel):
