@@ -50,12 +50,14 @@ def by_code(codes: pd.Series, mapping) -> pd.Series:
     return mapped.take(positions).set_axis(codes.index)
 
 
-def per_row(df: pd.DataFrame, attribute) -> np.ndarray:
+def per_row(df: pd.DataFrame, attribute, then=None) -> np.ndarray:
     """An indicator attribute for each row as a numpy array, NaN for unknown indicators; attribute: a column of
-    the registry's indicators, or a function of the indicator code. Computed once per distinct code."""
+    the registry's indicators, or a function of the indicator code; then: a function of those values (a Series).
+    Computed once per distinct code, then spread to the rows."""
     positions, distinct = _factorized(df["indicator_code"])
     mapping = REGISTRY.get().indicators[attribute] if isinstance(attribute, str) else attribute
-    return pd.Series(distinct).map(mapping).to_numpy()[positions]
+    values = pd.Series(distinct).map(mapping)
+    return (then(values) if then is not None else values).to_numpy()[positions]
 
 
 def numbers(df: pd.DataFrame, column: str) -> np.ndarray:
@@ -101,14 +103,14 @@ def _zone_known(codes: pd.Series, registry) -> np.ndarray:
 
 def sex_allowed(df: pd.DataFrame) -> pd.Series:
     """F and M rows only for indicators kept by sex."""
-    by_sex = pd.Series(per_row(df, "by_sex")).fillna(True).astype(bool).to_numpy()
+    by_sex = per_row(df, "by_sex", lambda values: values.fillna(True).astype(bool))
     return mask(df, (df["sex"] == "T").to_numpy(dtype=bool, na_value=False) | by_sex)
 
 
 def in_indicator_range(df: pd.DataFrame, column: str) -> pd.Series:
     """Values within the range of their indicator (etl/reference/value_ranges.csv)."""
     ranges = REGISTRY.get().ranges
-    low = per_row(df, lambda c: ranges.get(c, (-math.inf,))[0]).astype(np.float64)
-    high = per_row(df, lambda c: ranges.get(c, (0, math.inf))[1]).astype(np.float64)
+    low = per_row(df, lambda c: ranges.get(c, (-math.inf,))[0], lambda values: values.astype(np.float64))
+    high = per_row(df, lambda c: ranges.get(c, (0, math.inf))[1], lambda values: values.astype(np.float64))
     value = numbers(df, column)
     return mask(df, np.isnan(value) | np.isnan(low) | ((value >= low) & (value <= high)))

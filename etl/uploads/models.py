@@ -89,7 +89,7 @@ class IndicatorRows(pa.DataFrameModel):
     @pa.dataframe_check(name="value:flag_value")
     def flag_value(cls, df: pd.DataFrame) -> Series[bool]:
         """Yes/no indicators: a comune's value is 100 or 0."""
-        flag = per_row(df, "comune_kind") == "flag"
+        flag = per_row(df, "comune_kind", lambda kinds: kinds == "flag")
         if not flag.any():
             return mask(df, ~flag)
         flag &= (df["level"] == "comune").to_numpy(dtype=bool, na_value=False)
@@ -100,18 +100,18 @@ class IndicatorRows(pa.DataFrameModel):
     def matches_ratio(cls, df: pd.DataFrame) -> Series[bool]:
         """Value = scale × numerator / denominator, to the indicator's rounding."""
         numerator, denominator = numbers(df, "numerator"), numbers(df, "denominator")
-        ratio = (per_row(df, "aggregation") == "ratio") & ~np.isnan(numerator) & ~np.isnan(denominator)
-        decimals = per_row(df, "decimals").astype(np.float64)
-        tolerance = 0.5 * 10.0 ** -np.clip(np.where(np.isnan(decimals), 1.0, decimals) - 1, 0, None)
+        ratio = per_row(df, "aggregation", lambda kinds: kinds == "ratio") & ~np.isnan(numerator + denominator)
+        tolerance = per_row(df, "decimals",
+                            lambda decimals: 0.5 * 10.0 ** -(decimals.fillna(1).astype(float) - 1).clip(lower=0))
         with np.errstate(divide="ignore", invalid="ignore"):
-            expected = per_row(df, "scale").astype(np.float64) * numerator / denominator
+            expected = per_row(df, "scale", lambda scale: scale.astype(np.float64)) * numerator / denominator
             return mask(df, ~ratio | (np.abs(numbers(df, "value") - expected) <= tolerance))
 
     @pa.dataframe_check(name="numerator:sum_is_value")
     def sum_is_value(cls, df: pd.DataFrame) -> Series[bool]:
         """For counts, the numerator is the value itself."""
         numerator = numbers(df, "numerator")
-        additive = (per_row(df, "aggregation") == "sum") & ~np.isnan(numerator)
+        additive = per_row(df, "aggregation", lambda kinds: kinds == "sum") & ~np.isnan(numerator)
         return mask(df, ~additive | (np.abs(numerator - numbers(df, "value")) < 1e-9))
 
 
