@@ -54,7 +54,7 @@ def upload_csv(rows: int = 100_000, last_year: int = 2024) -> bytes:
     return frame.to_csv(sep=";", index=False).encode("utf-8")
 
 
-def run(quick: bool = False, rows: int = 100_000, repeats: int = 3) -> list[report.Figure]:
+def run(quick: bool = False, rows: int = 100_000, repeats: int = 7) -> list[report.Figure]:
     """Time validate + diff and pandas.read_csv on the same file, interleaved; return the ratio."""
     try:
         from etl.uploads.diff import _published_observations, diff_against_published, published_observations

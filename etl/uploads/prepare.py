@@ -21,12 +21,13 @@ STATUS_WORDS = {**{code: code for code in STATUSES},
 
 def _text(series: pd.Series) -> pd.Series:
     """Stripped cells (as read_table gives them) with the empty ones missing."""
+    if series.dtype != object and len(series):
+        whole = pyarrow.array(series, from_pandas=True)    # no copy
+        if not whole.null_count and pc.min(pc.binary_length(whole)).as_py() > 0:
+            return series                                   # no empty cell: the column as it is
     cells = numbers.arrow_text(series)
-    is_empty = pc.equal(cells, "")
-    if not cells.null_count and not pc.any(is_empty).as_py() and series.dtype != object:
-        return series                                       # no empty cell: the column as it is
     empty = pyarrow.scalar(None, pyarrow.large_string())
-    return numbers.text_series(pc.if_else(is_empty, empty, cells), series.index)
+    return numbers.text_series(pc.if_else(pc.equal(cells, ""), empty, cells), series.index)
 
 
 def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:

@@ -50,6 +50,8 @@ def with_number_hint(problems: list[dict], decimal: str) -> list[dict]:
 
 def frame(problems: list[dict]) -> pd.DataFrame:
     """Problems as a table sorted by row, one row per (row, column, message)."""
+    if not problems:
+        return pd.DataFrame({c: pd.array([], dtype="Int64" if c == "row" else object) for c in PROBLEM_COLUMNS})
     table = pd.DataFrame(problems, columns=PROBLEM_COLUMNS).drop_duplicates(["row", "column", "message"])
     table["row"] = pd.array(table["row"], dtype="Int64")
     return table.sort_values(["row", "column"], na_position="first", kind="stable", ignore_index=True)
