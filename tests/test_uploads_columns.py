@@ -148,3 +148,46 @@ def test_a_repeated_key_is_reported_when_another_row_has_an_empty_key_cell():
     assert [3, "indicator_code, level, territory_code, period, sex", "share_comuni_nido · cm · 001 · 2023 · T",
             "riga ripetuta: stessa chiave della riga 2"] in problems.values.tolist()
     assert (4, "period") in set(zip(problems["row"], problems["column"]))
+
+
+def test_unique_keys_from_integer_codes_are_pandas_duplicated():
+    from etl.uploads.checks import REGISTRY, unique_rows
+    from etl.uploads.registry import current_registry
+
+    rnd = random.Random(17)
+    comuni = sorted(current_registry().comuni)[:40]
+    token = REGISTRY.set(current_registry())
+    try:
+        for round_number in range(60):
+            rows = rnd.randint(1, 400)
+            territories = comuni + ["5", "001", "999999", None] if round_number % 2 else comuni   # unknown, missing
+            frame = pd.DataFrame({
+                "indicator_code": pd.Series([rnd.choice(["a", "b", None]) for _ in range(rows)], dtype="str"),
+                "level": pd.Series([rnd.choice(["comune", "zona", "cm"] + ["regione"] * (round_number % 3 == 0))
+                                    for _ in range(rows)], dtype="str"),
+                "territory_code": pd.Series([rnd.choice(territories) for _ in range(rows)], dtype="str"),
+                "period": [rnd.choice([2020, 2021, 10**12 * round_number]) for _ in range(rows)],
+                "sex": pd.Series([rnd.choice("FMT") for _ in range(rows)], dtype="str"),
+            }, index=range(2, rows + 2))
+            key = list(frame.columns)
+            expected = ~frame.duplicated(key, keep=False)
+            pd.testing.assert_series_equal(unique_rows(frame, key), expected, check_names=False)
+    finally:
+        REGISTRY.reset(token)
+
+
+def test_unique_keys_of_many_distinct_values_are_renumbered_before_they_overflow():
+    from etl.uploads.checks import REGISTRY, unique_rows
+    from etl.uploads.registry import current_registry
+
+    rnd = random.Random(19)
+    rows = 12_000                                  # 12,000 ** 5 possible keys: more than an int64 holds
+    columns = {name: [rnd.randrange(rows) for _ in range(rows)] for name in ("a", "b", "c", "d", "e")}
+    frame = pd.DataFrame(columns)
+    frame.loc[7] = frame.loc[3]                    # one repeated key
+    token = REGISTRY.set(current_registry())
+    try:
+        passed = unique_rows(frame, list(columns))
+    finally:
+        REGISTRY.reset(token)
+    assert passed.tolist() == (~frame.duplicated(list(columns), keep=False)).tolist() and not passed[7]

@@ -12,6 +12,8 @@ import pyarrow.compute as pc
 REGISTRY: ContextVar = ContextVar("upload_registry")
 _FACTORIZED: ContextVar = ContextVar("upload_factorized_codes", default=None)  # (Arrow data, factorize result)
 LEVELS = ["comune", "zona", "cm"]
+SEXES = ["F", "M", "T"]
+CM_CODE = "001"
 
 
 def num(df: pd.DataFrame, column: str) -> pd.Series:
@@ -83,7 +85,7 @@ def territory_known(df: pd.DataFrame) -> pd.Series:
     level, code = df["level"], df["territory_code"]
     checked = _is_text(level) & _is_text(code) & is_in(level, LEVELS)
     known = ~checked | (checked & (level == "comune") & is_in(code, registry.comuni)) \
-        | (checked & (level == "cm") & (code == "001"))
+        | (checked & (level == "cm") & (code == CM_CODE))
     zona = (checked & (level == "zona")).to_numpy()
     if zona.any():
         known = known.to_numpy().copy()
@@ -114,3 +116,38 @@ def in_indicator_range(df: pd.DataFrame, column: str) -> pd.Series:
     high = per_row(df, lambda c: ranges.get(c, (0, math.inf))[1], lambda values: values.astype(np.float64))
     value = numbers(df, column)
     return mask(df, np.isnan(value) | np.isnan(low) | ((value >= low) & (value <= high)))
+
+
+def _expected(column: str) -> list[str] | None:
+    """The values a key column of text holds in a valid file (None: not known in advance)."""
+    registry = REGISTRY.get()
+    return {"level": LEVELS, "sex": SEXES, "codice_istat": list(registry.comuni),
+            "territory_code": [*registry.comuni, *(str(z) for z in sorted(registry.zone_ids)), CM_CODE]}.get(column)
+
+
+def _key_codes(values: pd.Series, expected: list[str] | None) -> tuple[np.ndarray, int]:
+    """Integer codes of a key column and how many there can be: by Arrow against the expected values when they
+    cover every cell, else by factorizing."""
+    to_arrow = getattr(values.array, "__arrow_array__", None)
+    if expected and to_arrow is not None and pd.api.types.is_string_dtype(values):
+        data = to_arrow()
+        codes = pc.index_in(data, value_set=pa.array(expected, data.type))
+        if not codes.null_count:
+            return codes.to_numpy().astype(np.int64), len(expected)
+    positions, distinct = _factorized(values) if values.name == "indicator_code" else \
+        pd.factorize(values, use_na_sentinel=False)
+    return positions.astype(np.int64), len(distinct)
+
+
+def unique_rows(df: pd.DataFrame, key: list[str]) -> pd.Series:
+    """True for the rows whose key no other row has: pandera's `unique`, from integer codes of the key columns."""
+    combined, size = np.zeros(len(df), dtype=np.int64), 1
+    for column in key:
+        codes, count = _key_codes(df[column], _expected(column))
+        if size * max(count, 1) >= 2**62:                  # renumber before the product could overflow
+            combined, distinct = pd.factorize(combined)
+            size = max(len(distinct), 1)
+        combined, size = combined * max(count, 1) + codes, size * max(count, 1)
+    if size <= max(8 * len(df), 1 << 20):                 # few possible keys: count them
+        return mask(df, np.bincount(combined, minlength=size)[combined] == 1)
+    return mask(df, ~pd.Series(combined).duplicated(keep=False).to_numpy())

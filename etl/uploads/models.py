@@ -15,11 +15,10 @@ from pandera import dtypes
 from pandera.engines import pandas_engine
 from pandera.typing import Series
 
-from etl.uploads.checks import (LEVELS, REGISTRY, in_indicator_range, is_in, mask, num, numbers, per_row, sex_allowed,
-                                territory_known)
+from etl.uploads.checks import (LEVELS, REGISTRY, SEXES, in_indicator_range, is_in, mask, num, numbers, per_row,
+                                sex_allowed, territory_known, unique_rows)
 from monitor.progress_status import STATUSES
 
-SEXES = ["F", "M", "T"]
 
 
 @pandas_engine.Engine.register_dtype
@@ -54,7 +53,11 @@ class IndicatorRows(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ["indicator_code", "level", "territory_code", "period", "sex"]
+
+    @pa.dataframe_check(name="multiple_fields_uniqueness")
+    def unique_key(cls, df: pd.DataFrame) -> Series[bool]:
+        """No two rows with the same key (pandera's Config.unique, computed from integer codes)."""
+        return unique_rows(df, ["indicator_code", "level", "territory_code", "period", "sex"])
 
     @pa.check("indicator_code", name="indicator_code:known_indicator")
     def known_indicator(cls, codes: Series[str]) -> Series[bool]:
@@ -130,7 +133,11 @@ class ProgressRows(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ["action_code", "zone_id", "as_of"]
+
+    @pa.dataframe_check(name="multiple_fields_uniqueness")
+    def unique_key(cls, df: pd.DataFrame) -> Series[bool]:
+        """No two rows with the same key (pandera's Config.unique, computed from integer codes)."""
+        return unique_rows(df, ["action_code", "zone_id", "as_of"])
 
     @pa.check("action_code", name="action_code:known_action")
     def known_action(cls, codes: Series[str]) -> Series[bool]:
@@ -164,7 +171,11 @@ class TargetRows(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ["indicator_code", "level", "territory_code", "sex"]
+
+    @pa.dataframe_check(name="multiple_fields_uniqueness")
+    def unique_key(cls, df: pd.DataFrame) -> Series[bool]:
+        """No two rows with the same key (pandera's Config.unique, computed from integer codes)."""
+        return unique_rows(df, ["indicator_code", "level", "territory_code", "sex"])
 
     @pa.check("indicator_code", name="indicator_code:known_indicator")
     def known_indicator(cls, codes: Series[str]) -> Series[bool]:
@@ -224,7 +235,11 @@ class ZoneRows(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ["codice_istat"]
+
+    @pa.dataframe_check(name="multiple_fields_uniqueness")
+    def unique_key(cls, df: pd.DataFrame) -> Series[bool]:
+        """No two rows with the same key (pandera's Config.unique, computed from integer codes)."""
+        return unique_rows(df, ["codice_istat"])
 
     @pa.check("codice_istat", name="codice_istat:known_comune")
     def known_comune(cls, codes: Series[str]) -> Series[bool]:
