@@ -57,8 +57,11 @@ def per_row(df: pd.DataFrame, attribute, then=None) -> np.ndarray:
     the registry's indicators, or a function of the indicator code; then: a function of those values (a Series).
     Computed once per distinct code, then spread to the rows."""
     positions, distinct = _factorized(df["indicator_code"])
-    mapping = REGISTRY.get().indicators[attribute] if isinstance(attribute, str) else attribute
-    values = pd.Series(distinct).map(mapping)
+    if isinstance(attribute, str):
+        table = REGISTRY.get().indicators[attribute].to_dict()
+        values = pd.Series([table.get(code, np.nan) for code in distinct])
+    else:
+        values = pd.Series([attribute(code) for code in distinct])
     return (then(values) if then is not None else values).to_numpy()[positions]
 
 
