@@ -101,7 +101,9 @@ def run_model(model, typed: pd.DataFrame, cells: pd.DataFrame, key,
     numeric: columns holding to_number's text, read before pandera sees them; problems still show typed's text.
     """
     try:
-        return model.validate(_numbers_read(typed, numeric, model), lazy=True), [], set()
+        # A shallow copy (pandas copies on write) that pandera may coerce in place: typed itself stays as it is.
+        rows = _numbers_read(typed, numeric, model).copy(deep=False)
+        return model.validate(rows, lazy=True, inplace=True), [], set()
     except pa.errors.SchemaErrors as error:
         return None, problems.from_pandera(error, cells, typed, key), _coercion_failures(error)
 
