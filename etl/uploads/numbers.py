@@ -230,7 +230,7 @@ def _by_rules(cells, rules, function, *extra) -> pa.Array:
         inputs = pd.Series(list(zip(*(_subset(a, others).to_pylist() for a in (cells, *extra)))), dtype=object)
         read = pc.replace_with_mask(read, pa.array(others),
                                     pa.array(per_distinct(inputs, lambda args: function(*args)), pa.large_string()))
-    return pc.if_else(pc.is_valid(cells), read, _NONE)
+    return pc.if_else(pc.is_valid(cells), read, _NONE) if cells.null_count else read
 
 
 def _replace_rows(base, rows: np.ndarray, make) -> pa.Array:
