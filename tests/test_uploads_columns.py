@@ -191,3 +191,23 @@ def test_unique_keys_of_many_distinct_values_are_renumbered_before_they_overflow
     finally:
         REGISTRY.reset(token)
     assert passed.tolist() == (~frame.duplicated(list(columns), keep=False)).tolist() and not passed[7]
+
+
+@pytest.mark.parametrize("decimal", [",", "."])
+def test_columns_read_as_numbers_at_once_are_the_per_cell_numbers(decimal):
+    rnd = random.Random(23)
+    read_at_once = 0
+    for _ in range(400):
+        cells = ["".join(rnd.choice("0123456789" * 3 + decimal + "-e") for _ in range(rnd.randint(1, 7)))
+                 if rnd.random() < 0.9 else None for _ in range(rnd.randint(1, 6))]
+        for integer in (False, True):
+            number = numbers.column_as_number(pd.Series(cells, dtype="str"), decimal, integer)
+            if number is None:
+                continue
+            read_at_once += 1
+            expected = [numbers.to_number(c, decimal) for c in cells]
+            assert all(not e.startswith(numbers.NOT_READABLE) for e in expected if e is not None)
+            assert [None if v != v else v for v in number.tolist()] == \
+                [float(e) if e is not None else None for e in expected]          # the same float, exactly
+            assert str(number.dtype) == ("int64" if integer else "float64")
+    assert read_at_once > 50

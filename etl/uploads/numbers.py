@@ -277,6 +277,23 @@ def column_to_number(series: pd.Series, decimal: str) -> pd.Series:
     return text_series(text, series.index)
 
 
+def column_as_number(series: pd.Series, decimal: str, integer: bool = False) -> pd.Series | None:
+    """The column read as float64 (int64 if integer) when every filled cell is plain digits with at most one decimal
+    mark: what column_to_number then a cast would give, in one pass. None when some cell needs the full rules (or,
+    for integers, when a cell is empty or not a whole number)."""
+    cells = arrow_text(series)
+    if not _all_plain_decimals(cells, decimal):
+        return None
+    text = _byte_replaced(cells, ",", ".") if decimal == "," and may_contain(cells, ",") else cells
+    if integer and (text.null_count or may_contain(text, ".")):
+        return None
+    try:
+        read = pc.cast(text, pa.int64() if integer else pa.float64())
+    except pa.ArrowInvalid:                             # e.g. a whole number beyond int64
+        return None
+    return pd.Series(read.to_numpy(zero_copy_only=False), index=series.index)
+
+
 def _evidence_rules(cells, italian: bool) -> np.ndarray:
     """_italian_evidence or _english_evidence of each cell (ASCII cells by Arrow, the others in Python)."""
     text = pc.replace_substring_regex(pc.replace_substring(cells, "\u2212", "-"), _SPACE_CLASS, "")

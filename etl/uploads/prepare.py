@@ -31,13 +31,15 @@ def _text(series: pd.Series) -> pd.Series:
 
 
 def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
-    """Cells normalised for the model: codes with zeros, numbers with a decimal point, ISO dates; empty → None."""
+    """Cells normalised for the model: codes with zeros, numbers (as numbers when every cell is plain, else as text
+    with a decimal point), ISO dates; empty → None."""
     cells = pd.DataFrame({column: _text(table.cells[column]) for column in table.cells.columns},
                          index=table.cells.index, columns=table.cells.columns)
     numeric = [c for c in (*template.numbers, *template.integers) if c in cells]
     decimal = numbers.decimal_of_columns([cells[c] for c in numeric], table.separator)
-    for column in numeric:
-        cells[column] = numbers.column_to_number(cells[column], decimal)
+    for column in numeric:          # plain columns read as numbers at once, others as to_number's text
+        number = numbers.column_as_number(cells[column], decimal, integer=column in template.integers)
+        cells[column] = number if number is not None else numbers.column_to_number(cells[column], decimal)
     for column in template.dates:
         if column in cells:
             cells[column] = numbers.column_to_iso_date(cells[column])
@@ -76,7 +78,8 @@ def _numbers_read(typed: pd.DataFrame, columns, model) -> pd.DataFrame:
     read = {}
     for column in columns:
         target = str(dtypes[column]) if column in dtypes else ""
-        if column not in typed or typed[column].dtype == object or target not in ("float64", "int64"):
+        if column not in typed or typed[column].dtype == object or target not in ("float64", "int64") \
+                or str(typed[column].dtype) == target:
             continue
         text = numbers.arrow_text(typed[column])
         if target == "int64" and text.null_count:
