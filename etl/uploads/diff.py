@@ -66,6 +66,10 @@ def _text_parts(frame: pd.DataFrame, columns: list[str], missing: str | None) ->
     parts = []
     for column in columns:
         values = frame[column]
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":    # years: text once per distinct one
+            codes, distinct = pd.factorize(values)
+            parts.append(pc.take(pa.array([str(v) for v in distinct], pa.large_string()), codes))
+            continue
         if pd.api.types.is_string_dtype(values) and values.dtype != object:
             text = values                                   # already text: str() leaves it as it is
         elif pd.api.types.is_integer_dtype(values):
@@ -219,24 +223,28 @@ def observation_changes(parsed: pd.DataFrame, warehouse_path: Path) -> pd.DataFr
     old[found] = published_values[match.drop_null().to_numpy()]
     with np.errstate(invalid="ignore", divide="ignore"):
         same = (np.isnan(old) & np.isnan(new)) | (np.abs(old - new) <= 1e-9 * np.maximum(np.abs(old), 1.0))
-        rank = np.where(~found, 1, np.where(same, 2, 0))             # 0 changed, 1 added, 2 unchanged
-        delta = np.where(rank == 0, new - old, np.where(rank == 1, new, np.nan))
-        size = np.where(rank != 0, np.nan_to_num(np.abs(delta), nan=0.0),
-                        np.where(np.abs(old) > 0, np.nan_to_num(np.abs(delta) / np.abs(old), nan=0.0),
-                                 np.where(np.abs(delta) > 0, np.inf, 0.0)))
-    order = np.lexsort((np.arange(len(parsed)), -size, rank))   # ties in file order
-    rank, old, new, delta = rank[order], old[order], new[order].astype(object), delta[order]
+        rank = np.where(found, np.where(same, 2, 0), 1).astype(np.int8)      # 0 changed, 1 added, 2 unchanged
+        changed, added = rank == 0, rank == 1
+        delta = np.full(len(parsed), np.nan)
+        delta[changed], delta[added] = new[changed] - old[changed], new[added]
+        size = np.nan_to_num(np.abs(delta), nan=0.0)  # added: the new value; changed: relative to the old one
+        base = np.abs(old[changed])
+        size[changed] = np.where(base > 0, size[changed] / base, np.where(size[changed] > 0, np.inf, 0.0))
+    order = np.lexsort((-size, rank))                    # stable: ties in file order
+    rank, delta = rank[order], delta[order]
     changed, unchanged = rank == 0, rank == 2
-    old = old.astype(object)
-    old[~changed] = None
-    new[unchanged] = None
-    if unchanged.any():                                   # as compare()'s block of unchanged rows makes it
+    old_shown = np.full(len(rank), None, dtype=object)   # as compare()'s blocks make them
+    old_shown[changed] = old[order][changed]
+    new_shown = new[order].astype(object)
+    new_shown[unchanged] = None
+    if unchanged.any():
         delta = delta.astype(object)
         delta[unchanged] = None
     return pd.DataFrame({"change": pc.take(CHANGE_NAMES, rank).to_pandas().array,
                          "table": _repeated_text(table, len(rank)),
                          "key": pc.take(labels, order).to_pandas().array,
-                         "field": _repeated_text(fields[0], len(rank)), "old": old, "new": new, "delta": delta},
+                         "field": _repeated_text(fields[0], len(rank)), "old": old_shown, "new": new_shown,
+                         "delta": delta},
                         columns=DIFF_COLUMNS)
 
 
