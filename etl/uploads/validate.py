@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -14,6 +15,8 @@ from etl.uploads.templates import EXAMPLE_NOTE, KINDS, TEMPLATES
 
 FORMULA_START = ("=", "+", "-", "@")
 ZONE_LIST_FORMAT = "cmt_zones"  # the connector format that yields a zone list, not observations
+# hashlib lets go of the interpreter while it hashes: the file's sha256 is computed beside the checks.
+_HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-sha256")
 
 
 @dataclass
@@ -64,8 +67,15 @@ def validate_file(raw_bytes: bytes, file_name: str, kind: str | None = None, *, 
     """Validate an upload: kind one of KINDS, a native format name, or None to recognise it from the file."""
     if max_bytes is not None and len(raw_bytes) > max_bytes:
         return refused(file_name, len(raw_bytes), too_large(len(raw_bytes), max_bytes))
-    report = ValidationReport(file_name, hashlib.sha256(raw_bytes).hexdigest(), len(raw_bytes))
-    registry = registry or current_registry()
+    hashing = _HASHING.submit(lambda: hashlib.sha256(raw_bytes).hexdigest())
+    report = _validated(raw_bytes, file_name, kind, registry or current_registry())
+    report.sha256 = hashing.result()
+    return report
+
+
+def _validated(raw_bytes: bytes, file_name: str, kind: str | None, registry: Registry) -> ValidationReport:
+    """validate_file's report, but for its sha256."""
+    report = ValidationReport(file_name, "", len(raw_bytes))
     if kind is not None and kind not in KINDS and native.is_native(raw_bytes, kind):
         if native.name_of(kind) == ZONE_LIST_FORMAT:
             return official_zone_list(raw_bytes, report, registry)
