@@ -1,7 +1,9 @@
 """pandera contracts of the upload templates: one DataFrameModel per kind, strict and coercing, checked lazily.
 
 Checks that need the reference lists read the Registry bound to checks.REGISTRY by the validator. A custom check
-is named "column:problem"; etl/uploads/problems.py turns each name into an Italian message.
+is named "column:problem"; etl/uploads/problems.py turns each name into an Italian message. Row checks say
+themselves what an empty cell means, so they run with ignore_na=False: pandera would otherwise also look in every row
+for one whose cells are all empty, which the reader never gives (it leaves blank lines out).
 """
 from __future__ import annotations
 
@@ -54,7 +56,7 @@ class IndicatorRows(pa.DataFrameModel):
         strict = True
         coerce = True
 
-    @pa.dataframe_check(name="multiple_fields_uniqueness")
+    @pa.dataframe_check(name="multiple_fields_uniqueness", ignore_na=False)
     def unique_key(cls, df: pd.DataFrame) -> Series[bool]:
         """No two rows with the same key (pandera's Config.unique, computed from integer codes)."""
         return unique_rows(df, ["indicator_code", "level", "territory_code", "period", "sex"])
@@ -74,22 +76,22 @@ class IndicatorRows(pa.DataFrameModel):
         """No year that has not started yet."""
         return period <= date.today().year
 
-    @pa.dataframe_check(name="territory_code:known_territory")
+    @pa.dataframe_check(name="territory_code:known_territory", ignore_na=False)
     def known_territory(cls, df: pd.DataFrame) -> Series[bool]:
         """A comune, zone or the CM at the row's level."""
         return territory_known(df)
 
-    @pa.dataframe_check(name="sex:sex_for_indicator")
+    @pa.dataframe_check(name="sex:sex_for_indicator", ignore_na=False)
     def sex_for_indicator(cls, df: pd.DataFrame) -> Series[bool]:
         """F and M only for indicators kept by sex."""
         return sex_allowed(df)
 
-    @pa.dataframe_check(name="value:in_range")
+    @pa.dataframe_check(name="value:in_range", ignore_na=False)
     def value_in_range(cls, df: pd.DataFrame) -> Series[bool]:
         """Values within the indicator's range."""
         return in_indicator_range(df, "value")
 
-    @pa.dataframe_check(name="value:flag_value")
+    @pa.dataframe_check(name="value:flag_value", ignore_na=False)
     def flag_value(cls, df: pd.DataFrame) -> Series[bool]:
         """Yes/no indicators: a comune's value is 100 or 0."""
         flag = per_row(df, "comune_kind", lambda kinds: kinds == "flag")
@@ -99,7 +101,7 @@ class IndicatorRows(pa.DataFrameModel):
         value = numbers(df, "value")
         return mask(df, ~flag | (value == 0) | (value == 100))
 
-    @pa.dataframe_check(name="value:matches_ratio")
+    @pa.dataframe_check(name="value:matches_ratio", ignore_na=False)
     def matches_ratio(cls, df: pd.DataFrame) -> Series[bool]:
         """Value = scale × numerator / denominator, to the indicator's rounding."""
         numerator, denominator = numbers(df, "numerator"), numbers(df, "denominator")
@@ -110,7 +112,7 @@ class IndicatorRows(pa.DataFrameModel):
             expected = per_row(df, "scale", lambda scale: scale.astype(np.float64)) * numerator / denominator
             return mask(df, ~ratio | (np.abs(numbers(df, "value") - expected) <= tolerance))
 
-    @pa.dataframe_check(name="numerator:sum_is_value")
+    @pa.dataframe_check(name="numerator:sum_is_value", ignore_na=False)
     def sum_is_value(cls, df: pd.DataFrame) -> Series[bool]:
         """For counts, the numerator is the value itself."""
         numerator = numbers(df, "numerator")
@@ -134,7 +136,7 @@ class ProgressRows(pa.DataFrameModel):
         strict = True
         coerce = True
 
-    @pa.dataframe_check(name="multiple_fields_uniqueness")
+    @pa.dataframe_check(name="multiple_fields_uniqueness", ignore_na=False)
     def unique_key(cls, df: pd.DataFrame) -> Series[bool]:
         """No two rows with the same key (pandera's Config.unique, computed from integer codes)."""
         return unique_rows(df, ["action_code", "zone_id", "as_of"])
@@ -172,7 +174,7 @@ class TargetRows(pa.DataFrameModel):
         strict = True
         coerce = True
 
-    @pa.dataframe_check(name="multiple_fields_uniqueness")
+    @pa.dataframe_check(name="multiple_fields_uniqueness", ignore_na=False)
     def unique_key(cls, df: pd.DataFrame) -> Series[bool]:
         """No two rows with the same key (pandera's Config.unique, computed from integer codes)."""
         return unique_rows(df, ["indicator_code", "level", "territory_code", "sex"])
@@ -182,43 +184,43 @@ class TargetRows(pa.DataFrameModel):
         """Indicator codes of the registry."""
         return is_in(codes, REGISTRY.get().indicators.index)
 
-    @pa.dataframe_check(name="territory_code:known_territory")
+    @pa.dataframe_check(name="territory_code:known_territory", ignore_na=False)
     def known_territory(cls, df: pd.DataFrame) -> Series[bool]:
         """A comune, zone or the CM at the row's level."""
         return territory_known(df)
 
-    @pa.dataframe_check(name="sex:sex_for_indicator")
+    @pa.dataframe_check(name="sex:sex_for_indicator", ignore_na=False)
     def sex_for_indicator(cls, df: pd.DataFrame) -> Series[bool]:
         """F and M only for indicators kept by sex."""
         return sex_allowed(df)
 
-    @pa.dataframe_check(name="baseline_value:pair")
+    @pa.dataframe_check(name="baseline_value:pair", ignore_na=False)
     def baseline_pair(cls, df: pd.DataFrame) -> Series[bool]:
         """Baseline year and value together."""
         return num(df, "baseline_period").isna() == num(df, "baseline_value").isna()
 
-    @pa.dataframe_check(name="target_value:pair")
+    @pa.dataframe_check(name="target_value:pair", ignore_na=False)
     def target_pair(cls, df: pd.DataFrame) -> Series[bool]:
         """Target year and value together."""
         return num(df, "target_period").isna() == num(df, "target_value").isna()
 
-    @pa.dataframe_check(name="target_value:something_given")
+    @pa.dataframe_check(name="target_value:something_given", ignore_na=False)
     def something_given(cls, df: pd.DataFrame) -> Series[bool]:
         """A baseline or a target, at least."""
         return num(df, "baseline_value").notna() | num(df, "target_value").notna()
 
-    @pa.dataframe_check(name="target_period:after_baseline")
+    @pa.dataframe_check(name="target_period:after_baseline", ignore_na=False)
     def after_baseline(cls, df: pd.DataFrame) -> Series[bool]:
         """The target year comes after the baseline year."""
         start, end = num(df, "baseline_period"), num(df, "target_period")
         return start.isna() | end.isna() | (end > start)
 
-    @pa.dataframe_check(name="baseline_value:in_range")
+    @pa.dataframe_check(name="baseline_value:in_range", ignore_na=False)
     def baseline_in_range(cls, df: pd.DataFrame) -> Series[bool]:
         """Baseline within the indicator's range."""
         return in_indicator_range(df, "baseline_value")
 
-    @pa.dataframe_check(name="target_value:in_range")
+    @pa.dataframe_check(name="target_value:in_range", ignore_na=False)
     def target_in_range(cls, df: pd.DataFrame) -> Series[bool]:
         """Target within the indicator's range."""
         return in_indicator_range(df, "target_value")
@@ -236,7 +238,7 @@ class ZoneRows(pa.DataFrameModel):
         strict = True
         coerce = True
 
-    @pa.dataframe_check(name="multiple_fields_uniqueness")
+    @pa.dataframe_check(name="multiple_fields_uniqueness", ignore_na=False)
     def unique_key(cls, df: pd.DataFrame) -> Series[bool]:
         """No two rows with the same key (pandera's Config.unique, computed from integer codes)."""
         return unique_rows(df, ["codice_istat"])
