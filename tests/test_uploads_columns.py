@@ -211,3 +211,27 @@ def test_columns_read_as_numbers_at_once_are_the_per_cell_numbers(decimal):
                 [float(e) if e is not None else None for e in expected]          # the same float, exactly
             assert str(number.dtype) == ("int64" if integer else "float64")
     assert read_at_once > 50
+
+
+def test_territory_check_by_positions_in_lists_is_the_per_cell_rule():
+    from etl.uploads.checks import REGISTRY, territory_known
+    from etl.uploads.registry import current_registry
+
+    registry = current_registry()
+    rnd = random.Random(29)
+    codes = sorted(registry.comuni)[:20] + ["1", "05", "11", "12", "001", "1", "201", "999999", "abc", "\u0663", None]
+    levels = ["comune", "zona", "cm", "regione", None]
+    token = REGISTRY.set(registry)
+    try:
+        for _ in range(40):
+            rows = rnd.randint(1, 300)
+            frame = pd.DataFrame({"level": pd.Series([rnd.choice(levels) for _ in range(rows)], dtype="str"),
+                                  "territory_code": pd.Series([rnd.choice(codes) for _ in range(rows)], dtype="str")})
+            expected = [not (isinstance(lv, str) and isinstance(c, str) and lv in ("comune", "zona", "cm"))
+                        or registry.territory_known(lv, c)
+                        for lv, c in zip(frame["level"].astype(object).where(frame["level"].notna(), None),
+                                         frame["territory_code"].astype(object).where(frame["territory_code"].notna(),
+                                                                                     None))]
+            assert territory_known(frame).tolist() == expected
+    finally:
+        REGISTRY.reset(token)

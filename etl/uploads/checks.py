@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 REGISTRY: ContextVar = ContextVar("upload_registry")
 _FACTORIZED: ContextVar = ContextVar("upload_factorized_codes", default=None)  # (Arrow data, factorize result)
+_POSITIONS: ContextVar = ContextVar("upload_positions_in_lists", default=None)   # {(id, list name): (data, positions)}
 LEVELS = ["comune", "zona", "cm"]
 SEXES = ["F", "M", "T"]
 CM_CODE = "001"
@@ -30,6 +31,34 @@ def is_in(values: pd.Series, allowed) -> pd.Series:
     data = to_arrow()
     found = pc.fill_null(pc.is_in(data, value_set=pa.array([str(v) for v in allowed], data.type)), False)
     return pd.Series(found.to_numpy(), index=values.index, dtype=bool)
+
+
+def positions_in(values: pd.Series, name: str) -> np.ndarray | None:
+    """Where each cell of a text column stands in the expected list `name` (see expected_values), -1 where it is
+    not there; None for a column that is not text. Computed once per column and list while the checks see the same
+    Arrow data (the territory check and the key check both ask)."""
+    to_arrow = getattr(values.array, "__arrow_array__", None)
+    if to_arrow is None or not pd.api.types.is_string_dtype(values):
+        return None
+    data = to_arrow()                   # immutable: a column changed in place gets new data
+    known = _POSITIONS.get()
+    if known is None or len(known) > 16:
+        known = {}
+        _POSITIONS.set(known)
+    entry = known.get((id(data), name))
+    if entry is not None and entry[0] is data:
+        return entry[1]
+    found = pc.index_in(data, value_set=pa.array(expected_values(name), data.type))
+    positions = pc.fill_null(found, -1).to_numpy().astype(np.int64)
+    known[(id(data), name)] = (data, positions)
+    return positions
+
+
+def expected_values(name: str) -> list[str]:
+    """The values a text column holds in a valid file: levels, sexes, comuni, or territories (comuni first)."""
+    registry = REGISTRY.get()
+    return {"level": LEVELS, "sex": SEXES, "comuni": list(registry.comuni),
+            "territory": [*registry.comuni, *(str(z) for z in sorted(registry.zone_ids)), CM_CODE]}[name]
 
 
 def _factorized(codes: pd.Series) -> tuple:
@@ -86,10 +115,18 @@ def territory_known(df: pd.DataFrame) -> pd.Series:
     """Rows whose territory code names a comune, zone or the CM at their level (missing cells pass)."""
     registry = REGISTRY.get()
     level, code = df["level"], df["territory_code"]
-    checked = _is_text(level) & _is_text(code) & is_in(level, LEVELS)
-    known = ~checked | (checked & (level == "comune") & is_in(code, registry.comuni)) \
-        | (checked & (level == "cm") & (code == CM_CODE))
-    zona = (checked & (level == "zona")).to_numpy()
+    levels, codes = positions_in(level, "level"), positions_in(code, "territory")
+    if levels is not None and codes is not None:          # text columns: by positions in the expected lists
+        filled = code.notna().to_numpy()                  # an empty code or level is not this check's problem
+        comune, zona, cm = (filled & (levels == LEVELS.index(name)) for name in ("comune", "zona", "cm"))
+        known = ~(comune | zona | cm) | (comune & (codes >= 0) & (codes < len(registry.comuni))) \
+            | (cm & (codes == len(expected_values("territory")) - 1))
+        known = pd.Series(known, index=df.index)
+    else:
+        checked = _is_text(level) & _is_text(code) & is_in(level, LEVELS)
+        known = ~checked | (checked & (level == "comune") & is_in(code, registry.comuni)) \
+            | (checked & (level == "cm") & (code == CM_CODE))
+        zona = (checked & (level == "zona")).to_numpy()
     if zona.any():
         known = known.to_numpy().copy()
         known[zona] = _zone_known(code[zona], registry)
@@ -121,22 +158,16 @@ def in_indicator_range(df: pd.DataFrame, column: str) -> pd.Series:
     return mask(df, np.isnan(value) | np.isnan(low) | ((value >= low) & (value <= high)))
 
 
-def _expected(column: str) -> list[str] | None:
-    """The values a key column of text holds in a valid file (None: not known in advance)."""
-    registry = REGISTRY.get()
-    return {"level": LEVELS, "sex": SEXES, "codice_istat": list(registry.comuni),
-            "territory_code": [*registry.comuni, *(str(z) for z in sorted(registry.zone_ids)), CM_CODE]}.get(column)
+KEY_LISTS = {"level": "level", "sex": "sex", "codice_istat": "comuni", "territory_code": "territory"}
 
 
-def _key_codes(values: pd.Series, expected: list[str] | None) -> tuple[np.ndarray, int]:
-    """Integer codes of a key column and how many there can be: by Arrow against the expected values when they
-    cover every cell, else by factorizing."""
-    to_arrow = getattr(values.array, "__arrow_array__", None)
-    if expected and to_arrow is not None and pd.api.types.is_string_dtype(values):
-        data = to_arrow()
-        codes = pc.index_in(data, value_set=pa.array(expected, data.type))
-        if not codes.null_count:
-            return codes.to_numpy().astype(np.int64), len(expected)
+def _key_codes(values: pd.Series, column: str) -> tuple[np.ndarray, int]:
+    """Integer codes of a key column and how many there can be: positions in the expected list when every cell is
+    in it, else by factorizing."""
+    if column in KEY_LISTS:
+        positions = positions_in(values, KEY_LISTS[column])
+        if positions is not None and not (positions < 0).any():
+            return positions, len(expected_values(KEY_LISTS[column]))
     positions, distinct = _factorized(values) if values.name == "indicator_code" else \
         pd.factorize(values, use_na_sentinel=False)
     return positions.astype(np.int64), len(distinct)
@@ -146,7 +177,7 @@ def unique_rows(df: pd.DataFrame, key: list[str]) -> pd.Series:
     """True for the rows whose key no other row has: pandera's `unique`, from integer codes of the key columns."""
     combined, size = np.zeros(len(df), dtype=np.int64), 1
     for column in key:
-        codes, count = _key_codes(df[column], _expected(column))
+        codes, count = _key_codes(df[column], column)
         if size * max(count, 1) >= 2**62:                  # renumber before the product could overflow
             combined, distinct = pd.factorize(combined)
             size = max(len(distinct), 1)
