@@ -95,6 +95,8 @@ ROWS = ["share_comuni_nido;cm;001;2023;T;45,2;;;nota\n", "pharmacies;comune;1272
     ("".join(ROWS).replace("\n", "\r\n"), True),
     ("".join(ROWS).replace("nota", " \u00a0nota\u2003").replace(";215;", "; 215\t;"), True),   # spaces around cells
     ("".join(ROWS).replace("nota", "nota\u00e8"), True),                      # a cell ending in a non-ASCII letter
+    ("".join(ROWS).replace(";215;", "; 215 ;"), True),                       # ASCII spaces around a cell
+    ("".join(ROWS).replace("nota", "nota con spazi"), True),                 # spaces inside a cell only
 ])
 def test_the_column_readers_give_the_csv_module_table(body, regular):
     raw = (INDICATOR_HEADER + body).encode("utf-8")

@@ -253,9 +253,13 @@ def _may_need_trim(strings) -> bool:
     return False
 
 
-def _stripped_cells(columns: list, first_line: int, header: list[str]) -> pd.DataFrame:
-    """Cells of consecutive lines from their split columns (the header's first): stripped, blank rows left out."""
-    stripped = [pc.utf8_trim_whitespace(column) if _may_need_trim(column) else column for column in columns]
+def _stripped_cells(columns: list, first_line: int, header: list[str], trimmed: bool = False) -> pd.DataFrame:
+    """Cells of consecutive lines from their split columns (the header's first): stripped, blank rows left out.
+
+    trimmed: the caller knows that no cell starts or ends with whitespace.
+    """
+    stripped = [column if trimmed or not _may_need_trim(column) else pc.utf8_trim_whitespace(column)
+                for column in columns]
     filled = np.zeros(len(stripped[0]), dtype=bool)
     for column in stripped:
         filled |= _byte_lengths(column) > 0
@@ -292,11 +296,22 @@ def _regular_cells(text: str, separator: str, header_line: int, header: list[str
                                                   strings_can_be_null=False))
     except pa.ArrowInvalid:
         return None  # a line with another number of fields
-    columns = table.columns
-    if table.num_rows != data.count(b"\n") + (not data.endswith(b"\n")) or \
-            any(_too_long(column) for column in columns):
+    columns, octets = table.columns, np.frombuffer(data, dtype=np.uint8)
+    lines = int(np.count_nonzero(octets == ord("\n")))
+    if table.num_rows != lines + (not data.endswith(b"\n")) or any(_too_long(column) for column in columns):
         return None
-    return _stripped_cells(columns, header_line + 1, header), []
+    return _stripped_cells(columns, header_line + 1, header, _without_blanks(data, octets, lines, separator)), []
+
+
+def _without_blanks(data: bytes, octets: np.ndarray, lines: int, separator: str) -> bool:
+    """True when the bytes are ASCII and hold no whitespace or control character but the line ends and the
+    separator: then no cell can start or end with whitespace."""
+    if not data.isascii():
+        return False
+    allowed = lines + int(np.count_nonzero(octets == ord("\r")))
+    if separator == "\t":
+        allowed += int(np.count_nonzero(octets == ord("\t")))
+    return int(np.count_nonzero(octets <= 0x20)) + int(np.count_nonzero(octets == 0x7f)) == allowed
 
 
 def _line_cells(text: str, separator: str, header_line: int, header: list[str],
