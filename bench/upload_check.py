@@ -54,6 +54,40 @@ def upload_csv(rows: int = 100_000, last_year: int = 2024) -> bytes:
     return frame.to_csv(sep=";", index=False).encode("utf-8")
 
 
+NOTE = "dato provvisorio – è una stima, da rivedere"   # text beyond ASCII, with spaces, in every row
+
+
+def with_notes(raw: bytes) -> bytes:
+    """The same file with a note in every row (the last column, empty in upload_csv)."""
+    header, *lines = raw.split(b"\n")
+    return b"\n".join([header] + [line + NOTE.encode("utf-8") if line else line for line in lines])
+
+
+def _interleaved(raw: bytes, warehouse: Path, repeats: int) -> tuple[list[float], list[float], object]:
+    """(read_csv times, validate + diff times, the last validation report), the two alternated."""
+    from etl.uploads.diff import diff_against_published
+    from etl.uploads.validate import validate_file
+
+    baseline, candidate, checked = [], [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        pd.read_csv(io.BytesIO(raw), sep=";", decimal=",")
+        baseline.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        checked = validate_file(raw, "bench_indicators.csv", kind=None)
+        if checked.parsed is not None:
+            diff_against_published(checked.parsed, warehouse)
+        candidate.append(time.perf_counter() - started)
+    return baseline, candidate, checked
+
+
+def _timing(baseline: list[float], candidate: list[float]) -> tuple[float, str]:
+    """The ratio of the medians, and the figure's text."""
+    ratio = report.median(candidate) / report.median(baseline)
+    return ratio, (f"{ratio:.1f}× read_csv [{report.ms(report.median(candidate))} vs "
+                   f"{report.ms(report.median(baseline))}]")
+
+
 def run(quick: bool = False, rows: int = 100_000, repeats: int = 7) -> list[report.Figure]:
     """Time validate + diff and pandas.read_csv on the same file, interleaved; return the ratio."""
     try:
@@ -64,7 +98,6 @@ def run(quick: bool = False, rows: int = 100_000, repeats: int = 7) -> list[repo
     if quick:
         rows, repeats = 2_000, 1
     raw = upload_csv(rows)
-    baseline, candidate = [], []
     with tempfile.TemporaryDirectory(prefix="psm-bench-") as tmp:
         warehouse = server.build_warehouse(Path(tmp))
         # One-time loads left out: imports, the registry, and the published rows of this warehouse version, which
@@ -78,23 +111,18 @@ def run(quick: bool = False, rows: int = 100_000, repeats: int = 7) -> list[repo
             started = time.perf_counter()
             published_observations(warehouse)
             first_reads.append(time.perf_counter() - started)
-        for _ in range(repeats):
-            started = time.perf_counter()
-            pd.read_csv(io.BytesIO(raw), sep=";", decimal=",")
-            baseline.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            checked = validate_file(raw, "bench_indicators.csv", kind=None)
-            if checked.parsed is not None:
-                diff_against_published(checked.parsed, warehouse)
-            candidate.append(time.perf_counter() - started)
+        baseline, candidate, checked = _interleaved(raw, warehouse, repeats)
+        noted = _interleaved(with_notes(raw), warehouse, max(1, repeats // 2))
     name = f"upload validate+diff {rows:,} rows"
-    if checked.parsed is None:
-        first = checked.problems.head(1).to_dict("records")
-        return [report.Figure(name, f"file refused: {first}", f"≤ {BUDGET_RATIO:g}× read_csv", report.OVER)]
-    ratio = report.median(candidate) / report.median(baseline)
-    return [report.Figure(name, f"{ratio:.1f}× read_csv [{report.ms(report.median(candidate))} vs "
-                                f"{report.ms(report.median(baseline))}]",
-                          f"≤ {BUDGET_RATIO:g}× read_csv", report.verdict(ratio <= BUDGET_RATIO)),
+    for report_, label in ((checked, name), (noted[2], name + " with notes")):
+        if report_.parsed is None:
+            first = report_.problems.head(1).to_dict("records")
+            return [report.Figure(label, f"file refused: {first}", f"≤ {BUDGET_RATIO:g}× read_csv", report.OVER)]
+    ratio, text = _timing(baseline, candidate)
+    _noted_ratio, noted_text = _timing(*noted[:2])
+    return [report.Figure(name, text, f"≤ {BUDGET_RATIO:g}× read_csv", report.verdict(ratio <= BUDGET_RATIO)),
+            report.Figure(name + " with a note in every row", noted_text + " (text beyond ASCII: the slower paths)",
+                          "none, reported", report.OK),
             report.Figure("upload first preview after a build", f"+{report.ms(report.median(first_reads))} "
                           "(the published rows read once per warehouse version)", "none, reported", report.OK)]
 
