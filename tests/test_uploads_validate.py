@@ -200,3 +200,8 @@ def test_a_file_matching_nothing_lists_the_templates(monkeypatch):
 
 def test_the_nido_example_is_valid():
     assert validate_file(indicators(NIDO_2023), "nido.csv").ok
+
+
+def test_accents_and_the_euro_sign_written_once_are_not_taken_for_double_encoding():
+    report = validate_file(indicators("share_comuni_nido;cm;001;2023;T;45,2;;;più di 5 € a Agliè, così\n"), "ok.csv")
+    assert report.ok, report.problems.to_dict("records")
