@@ -168,6 +168,10 @@ def _key_codes(values: pd.Series, column: str) -> tuple[np.ndarray, int]:
         positions = positions_in(values, KEY_LISTS[column])
         if positions is not None and not (positions < 0).any():
             return positions, len(expected_values(KEY_LISTS[column]))
+    if values.dtype == np.int64 and len(values):          # years: their distance from the first one
+        low, high = int(values.min()), int(values.max())
+        if high - low < 100_000:
+            return values.to_numpy() - low, high - low + 1
     positions, distinct = _factorized(values) if values.name == "indicator_code" else \
         pd.factorize(values, use_na_sentinel=False)
     return positions.astype(np.int64), len(distinct)

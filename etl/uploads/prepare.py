@@ -33,8 +33,11 @@ def _text(series: pd.Series) -> pd.Series:
 def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
     """Cells normalised for the model: codes with zeros, numbers (as numbers when every cell is plain, else as text
     with a decimal point), ISO dates; empty → None."""
-    cells = pd.DataFrame({column: _text(table.cells[column]) for column in table.cells.columns},
-                         index=table.cells.index, columns=table.cells.columns)
+    cells = table.cells.copy(deep=False)                    # pandas copies a column only when it is replaced
+    for column in table.cells.columns:
+        text = _text(table.cells[column])
+        if text is not table.cells[column]:
+            cells[column] = text
     numeric = [c for c in (*template.numbers, *template.integers) if c in cells]
     decimal = numbers.decimal_of_columns([cells[c] for c in numeric], table.separator)
     for column in numeric:          # plain columns read as numbers at once, others as to_number's text
