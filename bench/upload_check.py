@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -89,14 +92,25 @@ def _timing(baseline: list[float], candidate: list[float]) -> tuple[float, str]:
 
 
 def run(quick: bool = False, rows: int = 100_000, repeats: int = 7) -> list[report.Figure]:
+    """The figures, measured in a new interpreter (python -m bench.upload_check --worker ROWS REPEATS), so that
+    the heap the run's earlier benchmarks leave in this process (gigabytes after the query baseline) weighs on
+    neither side."""
+    if quick:
+        rows, repeats = 2_000, 1
+    worker = subprocess.run([sys.executable, "-m", "bench.upload_check", "--worker", str(rows), str(repeats)],
+                            cwd=server.ROOT, capture_output=True, text=True, check=False)
+    if worker.returncode != 0:
+        raise RuntimeError(f"upload worker failed:\n{worker.stderr[-3000:]}")
+    return [report.Figure(**figure) for figure in json.loads(worker.stdout.strip().splitlines()[-1])]
+
+
+def measure(rows: int, repeats: int) -> list[report.Figure]:
     """Time validate + diff and pandas.read_csv on the same file, interleaved; return the ratio."""
     try:
         from etl.uploads.diff import _published_observations, diff_against_published, published_observations
         from etl.uploads.validate import validate_file
     except ImportError:
         return [report.Figure("upload", "", status=report.NOT_AVAILABLE)]
-    if quick:
-        rows, repeats = 2_000, 1
     raw = upload_csv(rows)
     with tempfile.TemporaryDirectory(prefix="psm-bench-") as tmp:
         warehouse = server.build_warehouse(Path(tmp))
@@ -132,7 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small file, to prove the harness works")
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--worker", nargs=2, type=int, metavar=("ROWS", "REPEATS"),
+                        help="measure in this process and print the figures as JSON (what run() starts)")
     args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps([dataclasses.asdict(figure) for figure in measure(*args.worker)]))
+        return 0
     return report.emit(run(args.quick, args.rows))
 
 
