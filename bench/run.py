@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [n for n in BENCHMARKS if (not args.only or n in args.only) and not (n == "soak" and args.skip_soak)]
     missed = failed = False
     for name in chosen:
+        os.sync()   # the gigabytes an earlier benchmark wrote are flushed now, not written back during these timings
         try:
             figures = BENCHMARKS[name].run(quick=args.quick)
         except Exception:  # noqa: BLE001 - one broken benchmark must not hide the others' figures

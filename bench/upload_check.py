@@ -5,6 +5,7 @@ import argparse
 import dataclasses
 import io
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -97,6 +98,7 @@ def run(quick: bool = False, rows: int = 100_000, repeats: int = 7) -> list[repo
     neither side."""
     if quick:
         rows, repeats = 2_000, 1
+    os.sync()       # files written just before (a build, an export) are not written back during the timings
     worker = subprocess.run([sys.executable, "-m", "bench.upload_check", "--worker", str(rows), str(repeats)],
                             cwd=server.ROOT, capture_output=True, text=True, check=False)
     if worker.returncode != 0:
