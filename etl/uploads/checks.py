@@ -83,15 +83,22 @@ def by_code(codes: pd.Series, mapping) -> pd.Series:
 
 def per_row(df: pd.DataFrame, attribute, then=None) -> np.ndarray:
     """An indicator attribute for each row as a numpy array, NaN for unknown indicators; attribute: a column of
-    the registry's indicators, or a function of the indicator code; then: a function of those values (a Series).
+    the registry's indicators, or a function of the indicator code; then: a function of each value.
     Computed once per distinct code, then spread to the rows."""
     positions, distinct = _factorized(df["indicator_code"])
+    if not len(distinct):
+        return np.zeros(0, dtype=bool)                      # no row
     if isinstance(attribute, str):
         table = REGISTRY.get().indicators[attribute].to_dict()
-        values = pd.Series([table.get(code, np.nan) for code in distinct])
+        values = [table.get(code, np.nan) for code in distinct]
     else:
-        values = pd.Series([attribute(code) for code in distinct])
-    return (then(values) if then is not None else values).to_numpy()[positions]
+        values = [attribute(code) for code in distinct]
+    return np.array([then(value) for value in values] if then is not None else values)[positions]
+
+
+def missing(value) -> bool:
+    """True for a missing attribute (NaN, None, pd.NA)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def numbers(df: pd.DataFrame, column: str) -> np.ndarray:
@@ -145,15 +152,15 @@ def _zone_known(codes: pd.Series, registry) -> np.ndarray:
 
 def sex_allowed(df: pd.DataFrame) -> pd.Series:
     """F and M rows only for indicators kept by sex."""
-    by_sex = per_row(df, "by_sex", lambda values: values.fillna(True).astype(bool))
+    by_sex = per_row(df, "by_sex", lambda by_sex: True if missing(by_sex) else bool(by_sex))
     return mask(df, (df["sex"] == "T").to_numpy(dtype=bool, na_value=False) | by_sex)
 
 
 def in_indicator_range(df: pd.DataFrame, column: str) -> pd.Series:
     """Values within the range of their indicator (etl/reference/value_ranges.csv)."""
     ranges = REGISTRY.get().ranges
-    low = per_row(df, lambda c: ranges.get(c, (-math.inf,))[0], lambda values: values.astype(np.float64))
-    high = per_row(df, lambda c: ranges.get(c, (0, math.inf))[1], lambda values: values.astype(np.float64))
+    low = per_row(df, lambda c: ranges.get(c, (-math.inf,))[0], float)
+    high = per_row(df, lambda c: ranges.get(c, (0, math.inf))[1], float)
     value = numbers(df, column)
     return mask(df, np.isnan(value) | np.isnan(low) | ((value >= low) & (value <= high)))
 

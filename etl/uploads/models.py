@@ -17,8 +17,8 @@ from pandera import dtypes
 from pandera.engines import pandas_engine
 from pandera.typing import Series
 
-from etl.uploads.checks import (LEVELS, REGISTRY, SEXES, in_indicator_range, is_in, mask, num, numbers, per_row,
-                                sex_allowed, territory_known, unique_rows)
+from etl.uploads.checks import (LEVELS, REGISTRY, SEXES, in_indicator_range, is_in, mask, missing, num, numbers,
+                                per_row, sex_allowed, territory_known, unique_rows)
 from monitor.progress_status import STATUSES
 
 
@@ -94,7 +94,7 @@ class IndicatorRows(pa.DataFrameModel):
     @pa.dataframe_check(name="value:flag_value", ignore_na=False)
     def flag_value(cls, df: pd.DataFrame) -> Series[bool]:
         """Yes/no indicators: a comune's value is 100 or 0."""
-        flag = per_row(df, "comune_kind", lambda kinds: kinds == "flag")
+        flag = per_row(df, "comune_kind", lambda kind: kind == "flag")
         if not flag.any():
             return mask(df, ~flag)
         flag &= (df["level"] == "comune").to_numpy(dtype=bool, na_value=False)
@@ -105,18 +105,18 @@ class IndicatorRows(pa.DataFrameModel):
     def matches_ratio(cls, df: pd.DataFrame) -> Series[bool]:
         """Value = scale × numerator / denominator, to the indicator's rounding."""
         numerator, denominator = numbers(df, "numerator"), numbers(df, "denominator")
-        ratio = per_row(df, "aggregation", lambda kinds: kinds == "ratio") & ~np.isnan(numerator + denominator)
+        ratio = per_row(df, "aggregation", lambda kind: kind == "ratio") & ~np.isnan(numerator + denominator)
         tolerance = per_row(df, "decimals",
-                            lambda decimals: 0.5 * 10.0 ** -(decimals.fillna(1).astype(float) - 1).clip(lower=0))
+                            lambda decimals: 0.5 * 10.0 ** -max((1.0 if missing(decimals) else float(decimals)) - 1, 0))
         with np.errstate(divide="ignore", invalid="ignore"):
-            expected = per_row(df, "scale", lambda scale: scale.astype(np.float64)) * numerator / denominator
+            expected = per_row(df, "scale", float) * numerator / denominator
             return mask(df, ~ratio | (np.abs(numbers(df, "value") - expected) <= tolerance))
 
     @pa.dataframe_check(name="numerator:sum_is_value", ignore_na=False)
     def sum_is_value(cls, df: pd.DataFrame) -> Series[bool]:
         """For counts, the numerator is the value itself."""
         numerator = numbers(df, "numerator")
-        additive = per_row(df, "aggregation", lambda kinds: kinds == "sum") & ~np.isnan(numerator)
+        additive = per_row(df, "aggregation", lambda kind: kind == "sum") & ~np.isnan(numerator)
         return mask(df, ~additive | (np.abs(numerator - numbers(df, "value")) < 1e-9))
 
 
