@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from etl.uploads.numbers import arrow_text, may_contain
 from monitor.warehouse import connect
 from monitor.warehouse import version as warehouse_version
 
@@ -166,21 +167,14 @@ def _labelled_by_key(parsed: pd.DataFrame, key: list[str]) -> bool:
     no missing key, no key part holding the label separator (validated uploads never do)."""
     if parsed["value"].dtype != np.float64 or parsed["period"].dtype != np.int64:
         return False
-    separator = _SEPARATOR.as_py().strip().encode("utf-8")
+    separator = _SEPARATOR.as_py().strip()
     for column in (c for c in key if c != "period"):
         if not pd.api.types.is_string_dtype(parsed[column]) or parsed[column].dtype == object:
             return False
-        text = pa.array(parsed[column], from_pandas=True)                  # no copy
-        chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
-        buffers = {b.address: b for b in (c.buffers()[2] for c in chunks) if b is not None}   # slices share one
-        if text.null_count or any(_holds(b.to_pybytes(), separator) for b in buffers.values()):
+        text = arrow_text(parsed[column])
+        if text.null_count or may_contain(text, separator):
             return False
     return True
-
-
-def _holds(data: bytes, part: bytes) -> bool:
-    """part in data, looking first for its last byte alone (a much faster search, and absent from ASCII text)."""
-    return part[-1:] in data and part in data
 
 
 def _repeated_text(text: str, length: int) -> pd.api.extensions.ExtensionArray:
