@@ -10,7 +10,7 @@ COMMAND_MODULES = (
     "etl.publish",
     "etl.refresh_cli",
     "etl.uploads.cli",
-    "etl.uploads.accounts_cli",
+    "etl.accounts_cli",
 )
 
 
