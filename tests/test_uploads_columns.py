@@ -153,33 +153,30 @@ def test_a_repeated_key_is_reported_when_another_row_has_an_empty_key_cell():
 
 
 def test_unique_keys_from_integer_codes_are_pandas_duplicated():
-    from etl.uploads.checks import REGISTRY, unique_rows
+    from etl.uploads.checks import RegistryChecks
     from etl.uploads.registry import current_registry
 
     rnd = random.Random(17)
     comuni = sorted(current_registry().comuni)[:40]
-    token = REGISTRY.set(current_registry())
-    try:
-        for round_number in range(60):
-            rows = rnd.randint(1, 400)
-            territories = comuni + ["5", "001", "999999", None] if round_number % 2 else comuni   # unknown, missing
-            frame = pd.DataFrame({
-                "indicator_code": pd.Series([rnd.choice(["a", "b", None]) for _ in range(rows)], dtype="str"),
-                "level": pd.Series([rnd.choice(["comune", "zona", "cm"] + ["regione"] * (round_number % 3 == 0))
-                                    for _ in range(rows)], dtype="str"),
-                "territory_code": pd.Series([rnd.choice(territories) for _ in range(rows)], dtype="str"),
-                "period": [rnd.choice([2020, 2021, 10**12 * round_number]) for _ in range(rows)],
-                "sex": pd.Series([rnd.choice("FMT") for _ in range(rows)], dtype="str"),
-            }, index=range(2, rows + 2))
-            key = list(frame.columns)
-            expected = ~frame.duplicated(key, keep=False)
-            pd.testing.assert_series_equal(unique_rows(frame, key), expected, check_names=False)
-    finally:
-        REGISTRY.reset(token)
+    rules = RegistryChecks(current_registry())
+    for round_number in range(60):
+        rows = rnd.randint(1, 400)
+        territories = comuni + ["5", "001", "999999", None] if round_number % 2 else comuni   # unknown, missing
+        frame = pd.DataFrame({
+            "indicator_code": pd.Series([rnd.choice(["a", "b", None]) for _ in range(rows)], dtype="str"),
+            "level": pd.Series([rnd.choice(["comune", "zona", "cm"] + ["regione"] * (round_number % 3 == 0))
+                                for _ in range(rows)], dtype="str"),
+            "territory_code": pd.Series([rnd.choice(territories) for _ in range(rows)], dtype="str"),
+            "period": [rnd.choice([2020, 2021, 10**12 * round_number]) for _ in range(rows)],
+            "sex": pd.Series([rnd.choice("FMT") for _ in range(rows)], dtype="str"),
+        }, index=range(2, rows + 2))
+        key = list(frame.columns)
+        expected = ~frame.duplicated(key, keep=False)
+        pd.testing.assert_series_equal(rules.unique_rows(frame, key), expected, check_names=False)
 
 
 def test_unique_keys_of_many_distinct_values_are_renumbered_before_they_overflow():
-    from etl.uploads.checks import REGISTRY, unique_rows
+    from etl.uploads.checks import RegistryChecks
     from etl.uploads.registry import current_registry
 
     rnd = random.Random(19)
@@ -187,11 +184,7 @@ def test_unique_keys_of_many_distinct_values_are_renumbered_before_they_overflow
     columns = {name: [rnd.randrange(rows) for _ in range(rows)] for name in ("a", "b", "c", "d", "e")}
     frame = pd.DataFrame(columns)
     frame.loc[7] = frame.loc[3]                    # one repeated key
-    token = REGISTRY.set(current_registry())
-    try:
-        passed = unique_rows(frame, list(columns))
-    finally:
-        REGISTRY.reset(token)
+    passed = RegistryChecks(current_registry()).unique_rows(frame, list(columns))
     assert passed.tolist() == (~frame.duplicated(list(columns), keep=False)).tolist() and not passed[7]
 
 
@@ -216,24 +209,20 @@ def test_columns_read_as_numbers_at_once_are_the_per_cell_numbers(decimal):
 
 
 def test_territory_check_by_positions_in_lists_is_the_per_cell_rule():
-    from etl.uploads.checks import REGISTRY, territory_known
+    from etl.uploads.checks import RegistryChecks
     from etl.uploads.registry import current_registry
 
     registry = current_registry()
+    rules = RegistryChecks(registry)
     rnd = random.Random(29)
     codes = sorted(registry.comuni)[:20] + ["1", "05", "11", "12", "001", "1", "201", "999999", "abc", "\u0663", None]
     levels = ["comune", "zona", "cm", "regione", None]
-    token = REGISTRY.set(registry)
-    try:
-        for _ in range(40):
-            rows = rnd.randint(1, 300)
-            frame = pd.DataFrame({"level": pd.Series([rnd.choice(levels) for _ in range(rows)], dtype="str"),
-                                  "territory_code": pd.Series([rnd.choice(codes) for _ in range(rows)], dtype="str")})
-            expected = [not (isinstance(lv, str) and isinstance(c, str) and lv in ("comune", "zona", "cm"))
-                        or registry.territory_known(lv, c)
-                        for lv, c in zip(frame["level"].astype(object).where(frame["level"].notna(), None),
-                                         frame["territory_code"].astype(object).where(frame["territory_code"].notna(),
-                                                                                     None))]
-            assert territory_known(frame).tolist() == expected
-    finally:
-        REGISTRY.reset(token)
+    for _ in range(40):
+        rows = rnd.randint(1, 300)
+        frame = pd.DataFrame({"level": pd.Series([rnd.choice(levels) for _ in range(rows)], dtype="str"),
+                              "territory_code": pd.Series([rnd.choice(codes) for _ in range(rows)], dtype="str")})
+        expected = [not (isinstance(lv, str) and isinstance(c, str) and lv in ("comune", "zona", "cm"))
+                    or registry.territory_known(lv, c)
+                    for lv, c in zip(frame["level"].astype(object).where(frame["level"].notna(), None),
+                                     frame["territory_code"].astype(object).where(frame["territory_code"].notna(), None))]
+        assert rules.territory_known(frame).tolist() == expected

@@ -164,6 +164,17 @@ def test_zone_list_needs_every_comune_and_published_counts():
     assert "la zona ha 45 comuni, quelli pubblicati sono 46" in " ".join(moved_only["message"])
 
 
+def test_the_registry_is_an_argument_of_validation():
+    from dataclasses import replace
+
+    registry = current_registry()
+    without_nido = replace(registry, indicators=registry.indicators.drop(index="share_comuni_nido"))
+    assert validate_file(indicators(NIDO_2023), "nido.csv", registry=registry).ok
+    refused = validate_file(indicators(NIDO_2023), "nido.csv", registry=without_nido)
+    assert refused.problems["message"].tolist() == ["indicatore sconosciuto: non è nel registro degli indicatori"]
+    assert validate_file(indicators(NIDO_2023), "nido.csv", registry=registry).ok     # each keeps its own checks
+
+
 def test_merged_comuni_reference_matches_the_territory():
     registry = current_registry()
     assert len(registry.merged) == 6

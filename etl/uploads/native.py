@@ -10,8 +10,7 @@ import pandas as pd
 import etl.sources
 from etl.inputs import OBSERVATION_COLUMNS
 from etl.uploads import problems
-from etl.uploads.checks import REGISTRY
-from etl.uploads.models import IndicatorRows
+from etl.uploads.models import models
 from etl.uploads.prepare import run_model
 from etl.uploads.templates import TEMPLATES
 
@@ -71,11 +70,7 @@ def validate(raw: bytes, report, registry, kind: str | None):
         report.problems = problems.frame([problems.problem(None, None, None, "il file non contiene righe di dati")])
         return report
     text = rows.astype(object).where(rows.notna(), None)
-    token = REGISTRY.set(registry)
-    try:
-        checked, found, _ = run_model(IndicatorRows, rows, text, TEMPLATES["indicators"].key)
-    finally:
-        REGISTRY.reset(token)
+    checked, found, _ = run_model(models(registry)["indicators"], rows, text, TEMPLATES["indicators"].key, registry)
     report.rows, report.problems = len(rows), problems.frame(found)
     if checked is not None:
         report.parsed = checked

@@ -8,8 +8,7 @@ import pyarrow.compute as pc
 
 from etl import reference
 from etl.uploads import numbers, problems
-from etl.uploads.checks import REGISTRY
-from etl.uploads.models import MODELS
+from etl.uploads.models import models
 from etl.uploads.registry import Registry
 from etl.uploads.templates import Template
 from monitor.progress_status import STATUSES
@@ -100,7 +99,7 @@ def _numbers_read(typed: pd.DataFrame, columns, model) -> pd.DataFrame:
     return typed.assign(**read) if read else typed
 
 
-def run_model(model, typed: pd.DataFrame, cells: pd.DataFrame, key,
+def run_model(model, typed: pd.DataFrame, cells: pd.DataFrame, key, registry: Registry,
               numeric: tuple[str, ...] = ()) -> tuple[pd.DataFrame | None, list[dict], set]:
     """Validate lazily: (coerced rows or None, Italian problems, cells whose type could not be read).
 
@@ -111,7 +110,7 @@ def run_model(model, typed: pd.DataFrame, cells: pd.DataFrame, key,
         rows = _numbers_read(typed, numeric, model).copy(deep=False)
         return model.validate(rows, lazy=True, inplace=True), [], set()
     except pa.errors.SchemaErrors as error:
-        return None, problems.from_pandera(error, cells, typed, key), _coercion_failures(error)
+        return None, problems.from_pandera(error, cells, typed, key, registry), _coercion_failures(error)
 
 
 def _blank(typed: pd.DataFrame, cells_to_blank: set[tuple]) -> pd.DataFrame:
@@ -126,22 +125,18 @@ def _blank(typed: pd.DataFrame, cells_to_blank: set[tuple]) -> pd.DataFrame:
 def check(typed: pd.DataFrame, cells: pd.DataFrame, template: Template, registry: Registry,
           file_name: str = "") -> tuple[pd.DataFrame | None, list[dict]]:
     """Validate with the template's model; (typed rows or None, every problem). Cells give the values shown."""
-    model = MODELS[template.kind]
+    model = models(registry)[template.kind]
     missing = [c for c in template.columns if c not in typed.columns and c not in template.optional]
     found = [problems.problem(1, c, None, "colonna mancante") for c in missing]
     typed = typed.assign(**{c: None for c in missing})
     numeric = (*template.numbers, *template.integers)
-    token = REGISTRY.set(registry)
-    try:
-        checked, first, wrong_type = run_model(model, typed, cells, template.key, numeric)
-        found += first
-        if wrong_type:  # a second pass with unreadable cells emptied finds the other problems of those columns
-            _, second, _ = run_model(model, _blank(typed, wrong_type), cells, template.key, numeric)
-            found += [p for p in second if (p["row"], p["column"]) not in wrong_type]
-        if checked is not None and template.kind == "zones" and not found:
-            found += _zone_list_problems(checked, registry, file_name)
-    finally:
-        REGISTRY.reset(token)
+    checked, first, wrong_type = run_model(model, typed, cells, template.key, registry, numeric)
+    found += first
+    if wrong_type:  # a second pass with unreadable cells emptied finds the other problems of those columns
+        _, second, _ = run_model(model, _blank(typed, wrong_type), cells, template.key, registry, numeric)
+        found += [p for p in second if (p["row"], p["column"]) not in wrong_type]
+    if checked is not None and template.kind == "zones" and not found:
+        found += _zone_list_problems(checked, registry, file_name)
     found = [p for p in found if p["column"] not in missing or p["row"] == 1]
     return (checked if not found else None), found
 

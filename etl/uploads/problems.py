@@ -7,7 +7,6 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from etl.uploads.checks import REGISTRY
 from monitor.progress_status import STATUSES
 
 PROBLEM_COLUMNS = ["row", "column", "value", "message"]
@@ -62,8 +61,8 @@ def problem(row, column, value, message: str) -> dict:
     return {"row": row, "column": column, "value": None if value is None else str(value), "message": message}
 
 
-def _range_message(row: pd.Series, column: str) -> str:
-    low, high, reason = REGISTRY.get().ranges.get(row.get("indicator_code"), (-math.inf, math.inf, ""))
+def _range_message(row: pd.Series, registry) -> str:
+    low, high, reason = registry.ranges.get(row.get("indicator_code"), (-math.inf, math.inf, ""))
     if high == math.inf:
         bounds = f"almeno {low:g}"
     elif low == -math.inf:
@@ -73,15 +72,15 @@ def _range_message(row: pd.Series, column: str) -> str:
     return f"valore fuori dall'intervallo ammesso ({bounds}): {reason}"
 
 
-def _message(check: str, column: str, value, row: pd.Series | None) -> str:
+def _message(check: str, column: str, value, row: pd.Series | None, registry) -> str:
     name = check.split(":", 1)[1] if ":" in check else check
     if name == "known_comune" or (name == "known_territory" and row is not None and row.get("level") == "comune"):
         code = row.get(column) if row is not None else value
-        merged = REGISTRY.get().merged_message(str(code))
+        merged = registry.merged_message(str(code))
         if merged:
             return merged
     if name == "in_range" and row is not None:
-        return _range_message(row, column)
+        return _range_message(row, registry)
     if name in CHECK_MESSAGES:
         return CHECK_MESSAGES[name]
     if check.startswith(("coerce_dtype", "dtype")):
@@ -101,8 +100,9 @@ def _message(check: str, column: str, value, row: pd.Series | None) -> str:
 
 
 def from_pandera(error: pa.errors.SchemaErrors, cells: pd.DataFrame, checked: pd.DataFrame,
-                 key: tuple[str, ...]) -> list[dict]:
-    """Italian problems from pandera's failure cases; values come from the file's own cells."""
+                 key: tuple[str, ...], registry) -> list[dict]:
+    """Italian problems from pandera's failure cases; values come from the file's own cells, merged comuni and value
+    ranges from the registry."""
     problems, duplicated, row_checks = [], False, set()
     for case in error.failure_cases.itertuples(index=False):
         check, column, index = str(case.check), str(case.column), case.index
@@ -123,7 +123,7 @@ def from_pandera(error: pa.errors.SchemaErrors, cells: pd.DataFrame, checked: pd
         else:
             row = checked.loc[index] if index in checked.index else None
             value = cells.at[index, column] if column in cells.columns and index in cells.index else case.failure_case
-            problems.append(problem(int(index), column, value, _message(check, column, value, row)))
+            problems.append(problem(int(index), column, value, _message(check, column, value, row, registry)))
     if duplicated:
         problems.extend(duplicates(checked, key))
     return problems

@@ -16,9 +16,10 @@ RANGES_FILE = reference.REFERENCE_DIR / "value_ranges.csv"
 CM_CODE = "001"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Registry:
-    """The reference lists of one territory year, as uploads see them."""
+    """The reference lists of one territory year, as uploads see them (one object per year: compared by identity,
+    it is the key of the models made for it)."""
 
     indicators: pd.DataFrame        # indexed by code: unit, decimals, by_sex, aggregation, scale, comune_kind, source_code
     comuni: dict[str, str]          # Istat code → name
