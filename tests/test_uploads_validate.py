@@ -164,6 +164,23 @@ def test_zone_list_needs_every_comune_and_published_counts():
     assert "la zona ha 45 comuni, quelli pubblicati sono 46" in " ".join(moved_only["message"])
 
 
+def test_official_zone_list_is_checked_from_the_connector_rows_as_if_written_as_the_template():
+    """The CMT's ODS read by the connector gives the rows its CSV twin in the zones template gives (the oracle: the
+    connector's rows written as that CSV and validated as a zones file)."""
+    from etl.sources.cmt_zones import parse_cmt_zones
+    from tests.sources.test_cmt_zones import sectioned_ods
+
+    raw = sectioned_ods()
+    report = validate_file(raw, "elenco.ods")
+    assert report.ok and report.kind == "zones" and report.rows == 312
+    assert report.dialect == "elenco CMT letto dal connettore «cmt_zones»"
+    zones = parse_cmt_zones(raw, "elenco.ods")
+    twin = zones.assign(comune=zones["codice_istat"].map(current_registry().comuni))[["codice_istat", "comune",
+                                                                                      "zona_id", "zona_nome"]]
+    oracle = validate_file(twin.to_csv(sep=";", index=False).encode("utf-8"), "elenco.csv", "zones")
+    pd.testing.assert_frame_equal(report.parsed, oracle.parsed)
+
+
 def test_the_registry_is_an_argument_of_validation():
     from dataclasses import replace
 

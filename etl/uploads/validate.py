@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 
 from etl.uploads import native, numbers, prepare, problems
-from etl.uploads.dialect import DialectError, read_table
+from etl.uploads.dialect import DialectError, Table, read_table
 from etl.uploads.registry import Registry, current_registry
 from etl.uploads.templates import EXAMPLE_NOTE, KINDS, TEMPLATES
 
@@ -106,7 +106,7 @@ def _validated(raw_bytes: bytes, file_name: str, kind: str | None, registry: Reg
 
 def official_zone_list(raw_bytes: bytes, report: ValidationReport, registry: Registry) -> ValidationReport:
     """The CMT's own zone list (ODS or CSV in its layout), read by the connector, then checked as the zones template."""
-    from etl.sources import FormatError, istat_geopop
+    from etl.sources import FormatError
     from etl.sources.cmt_zones import parse_cmt_zones
 
     try:
@@ -114,13 +114,20 @@ def official_zone_list(raw_bytes: bytes, report: ValidationReport, registry: Reg
     except FormatError as exc:
         report.problems = problems.frame([problems.problem(None, None, None, str(exc))])
         return report
-    names = istat_geopop.load_municipalities(2023, 1).set_index("istat_code")["name"]
-    rewritten = zones.assign(comune=zones["codice_istat"].map(names).fillna(""))[list(TEMPLATES["zones"].columns)]
-    checked = validate_file(rewritten.to_csv(sep=";", index=False).encode("utf-8"), report.file_name, "zones",
-                            registry=registry)
-    checked.sha256, checked.size = report.sha256, report.size
+    rows = zones.assign(comune=zones["codice_istat"].map(registry.comuni).fillna(""))[list(TEMPLATES["zones"].columns)]
+    report.kind = "zones"
+    checked = _check_rows(Table("utf-8", ";", list(rows.columns), _as_cells(rows), []), report, registry)
     checked.dialect = "elenco CMT letto dal connettore «cmt_zones»"
     return checked
+
+
+def _as_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame's values as the cells read_table would give of it written as a CSV: stripped text by line number
+    (the header is line 1), empty for a missing value, rows with no text left out."""
+    cells = pd.DataFrame({column: pd.array(["" if pd.isna(v) else str(v).strip() for v in frame[column]], dtype="str")
+                          for column in frame.columns})
+    cells.index = pd.Index(range(2, len(cells) + 2), name="line", dtype="int64")
+    return cells[(cells != "").any(axis=1)]
 
 
 def recognise(header: list[str]) -> str | None:
