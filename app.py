@@ -23,7 +23,7 @@ def ensure_warehouse() -> None:
         st.error("Copia pubblicata del warehouse assente: eseguire `python -m etl publish`. "
                  "/ Published warehouse copy missing: run `python -m etl publish`.")
         st.stop()
-    from etl.uploads.commit import ensure_current, needs_rebuild
+    from etl.uploads.service import ensure_current, needs_rebuild
 
     if settings.served_warehouse.exists() and not needs_rebuild(settings):
         return

@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import duckdb
 import pandas as pd
 from filelock import FileLock
 
-from etl import reference, sources, uploads
+from etl import reference, sources
 from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
 from etl.reference import Problem, ReferenceDataError
 from etl.sources import istat_geopop
@@ -44,8 +44,12 @@ def _remove(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def build(settings, progress: Progress = print_progress) -> dict:
-    """Build the warehouse into a new file, check it, and swap it in; return a summary."""
+def build(settings, progress: Progress = print_progress, *, uploads: Sequence[LoadBatch] = ()) -> dict:
+    """Build the warehouse into a new file, check it, and swap it in; return a summary.
+
+    uploads: the accepted uploads as LoadBatches in ledger order (etl.uploads.service.rebuild passes the ledger's);
+    none by default, a build of the bundled data and the connectors' downloads only.
+    """
     warehouse = Path(settings.warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(warehouse) + ".lock"):
@@ -54,7 +58,7 @@ def build(settings, progress: Progress = print_progress) -> dict:
         try:
             con = duckdb.connect(str(tmp))
             try:
-                summary = _build_into(con, settings, progress)
+                summary = _build_into(con, settings, progress, uploads)
                 con.execute("checkpoint")
             finally:
                 con.close()
@@ -69,7 +73,7 @@ def build(settings, progress: Progress = print_progress) -> dict:
     return summary
 
 
-def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress) -> dict:
+def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, uploads: Sequence[LoadBatch]) -> dict:
     cfg = settings.build
     years = list(cfg.get("population_years", [2022, 2023]))
     latest_year = max(years)
@@ -91,7 +95,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress) ->
     population = istat_geopop.load_population(years, codes)
 
     progress(3, STEPS, "Connettori e caricamenti accettati")
-    batches: list[LoadBatch] = [*sources.collect_batches(settings), *uploads.collect_batches(settings)]
+    batches: list[LoadBatch] = [*sources.collect_batches(settings), *uploads]
 
     progress(4, STEPS, "Zone omogenee")
     zone_batch = next((b for b in reversed(batches) if b.zones is not None and b.status == "active"), None)

@@ -8,12 +8,13 @@ from monitor.settings import load_settings
 
 def run(args) -> int:
     """Build; exit 0, or 2 for bad reference data, 3 for failed checks, 4 for an unreadable download (old warehouse kept)."""
-    from etl.build import BuildCheckError, build
+    from etl.build import BuildCheckError
     from etl.reference import ReferenceDataError
     from etl.sources import SourceDataError
+    from etl.uploads.service import rebuild
 
     try:
-        summary = build(load_settings())
+        summary = rebuild(load_settings())
     except ReferenceDataError as exc:
         print("Build interrotto: problemi nei file di riferimento.\n" + str(exc), file=sys.stderr)
         print("Il warehouse precedente resta in servizio.", file=sys.stderr)

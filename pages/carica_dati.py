@@ -4,12 +4,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from etl.uploads import native
-from etl.uploads.commit import UploadRefused, commit_file
-from etl.uploads.diff import counts, diff_against_published
-from etl.uploads.report import how_many, preview_table, problems_table
-from etl.uploads.templates import KINDS, TEMPLATES, meanings, template_bytes
-from etl.uploads.validate import too_large, validate_file
+from etl.uploads.service import (KINDS, TEMPLATES, UploadRefused, commit_upload, how_many, meanings, preview_table,
+                                 preview_upload, problems_table, template_bytes, too_large, upload_kinds,
+                                 validate_upload)
 from monitor import signin, ui
 from monitor.settings import load_settings
 from monitor.ui import L
@@ -34,7 +31,7 @@ with st.expander(L("Modelli da compilare", "Templates to fill in")):
     st.download_button(L("Scarica il modello (CSV)", "Download the template (CSV)"), template_bytes(template_kind),
                        file_name=f"modello_{template_kind}.csv", mime="text/csv", key="template_download")
 
-kinds = [None, *KINDS, *(native.PREFIX + name for name in native.formats())]
+kinds = upload_kinds()
 kind = st.selectbox(L("Tipo di file", "File kind"), kinds, key="upload_kind",
                     format_func=lambda k: L("Riconosci dal file", "Recognise from the file") if k is None
                     else TEMPLATES[k].title_it if k in TEMPLATES else k)
@@ -48,7 +45,7 @@ if uploaded.size > settings.upload_max_bytes:  # refused before its bytes are re
     st.stop()
 
 raw = uploaded.getvalue()
-report = validate_file(raw, uploaded.name, kind, max_bytes=settings.upload_max_bytes)
+report = validate_upload(raw, uploaded.name, settings, kind)
 if report.kind:
     st.caption(f"{report.kind} · {report.dialect} · " + L(f"{report.rows} righe", f"{report.rows} rows"))
 for warning in report.warnings:
@@ -62,8 +59,8 @@ if not report.ok:
     st.stop()
 
 st.subheader(L("Anteprima della modifica", "Preview of the change"))
-preview = diff_against_published(report.parsed, settings.warehouse)
-total = counts(preview)
+preview = preview_upload(report, settings)
+total = preview.counts
 columns = st.columns(4)
 for column, (name, it, en) in zip(columns, [("added", "Aggiunte", "Added"), ("changed", "Modificate", "Changed"),
                                             ("removed", "Tolte", "Removed"), ("unchanged", "Invariate", "Unchanged")]):
@@ -76,8 +73,8 @@ if st.button(L("Conferma e pubblica", "Confirm and publish"), type="primary", ke
     with st.status(L("Pubblicazione: controllo e ricostruzione del warehouse…", "Publishing: checks and rebuild…"),
                    expanded=True) as status:
         try:
-            entry = commit_file(raw, uploaded.name, who.name, settings, kind=report.kind, account=who.account,
-                                progress=lambda step, steps, message: status.write(message))
+            entry = commit_upload(raw, report, who.name, settings, preview=preview, account=who.account,
+                                  progress=lambda step, steps, message: status.write(message))
         except UploadRefused as exc:
             status.update(label=L("Caricamento rifiutato", "Upload refused"), state="error")
             st.error(str(exc))

@@ -1,10 +1,8 @@
 """Storico e ripristino: every upload and revert with who, when and what; undo an upload (itself recorded)."""
 import streamlit as st
 
-from etl.uploads.commit import UploadRefused, preview_revert, revert_upload
-from etl.uploads.diff import counts
-from etl.uploads.history import history_table, revertible
-from etl.uploads.report import history_display, preview_table
+from etl.uploads.service import (UploadRefused, history_display, preview_revert, preview_table, revert_upload,
+                                 revertible, upload_history)
 from monitor import data, signin, ui
 from monitor.settings import load_settings
 from monitor.ui import L
@@ -20,7 +18,7 @@ st.write(L("Ogni caricamento degli uffici e ogni annullamento, dal più recente.
 if done := st.session_state.pop("revert_done", None):
     st.success(done)
 
-history = history_table(settings)
+history = upload_history(settings)
 if history.empty:
     st.info(L("Nessun caricamento registrato.", "No upload recorded yet."))
 else:
@@ -38,7 +36,7 @@ if not active.empty:
             st.session_state["revert_preview"] = (target, preview_revert(target, settings))
     preview = st.session_state.get("revert_preview")
     if preview and preview[0] == target:
-        total = counts(preview[1])
+        total = preview[1].counts
         st.caption(L(f"Righe tolte: {total['removed']} · modificate: {total['changed']} · aggiunte: {total['added']}",
                      f"Rows removed: {total['removed']} · changed: {total['changed']} · added: {total['added']}"))
         st.dataframe(preview_table(preview[1], lang), hide_index=True, key="revert_preview_table")

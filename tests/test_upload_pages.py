@@ -8,7 +8,7 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from etl.uploads import commit, ledger
+from etl.uploads import commit, ledger, service
 from monitor import auth
 from monitor.settings import load_settings
 from tests.upload_cases import BAD_INPUTS, NIDO_2023, indicators
@@ -115,7 +115,7 @@ def test_huge_file_refused_through_the_uploader_before_reading(officials, monkey
 
     def never(*args, **kwargs):
         raise AssertionError("validated a file over the limit")
-    monkeypatch.setattr("etl.uploads.validate.validate_file", never)
+    monkeypatch.setattr("etl.uploads.service.validate_upload", never)
     at = upload(page("carica_dati.py"), "enorme.csv", indicators(*[NIDO_2023] * 30))
     assert not at.exception and "file troppo grande" in at.error[0].value
 
@@ -131,7 +131,7 @@ def test_formula_like_cells_are_neutralised_in_exports(officials, monkeypatch):
     upload(page("carica_dati.py"), "formule.csv", indicators("=cmd|' /C calc'!A0;cm;001;2023;T;45,2;;;\n"))
     problems = dict(saved)["problemi.csv"].decode("utf-8")
     assert "'=cmd|" in problems and "\n=cmd" not in problems and ",=cmd" not in problems
-    commit.commit_file(indicators(NIDO_2023), "=SUM(A1).csv", "@Mario", load_settings(), progress=lambda *a: None)
+    service.commit_file(indicators(NIDO_2023), "=SUM(A1).csv", "@Mario", load_settings(), progress=lambda *a: None)
     saved.clear()
     page("storico_ripristino.py")
     history = dict(saved)["storico_caricamenti.csv"].decode("utf-8")
@@ -192,7 +192,7 @@ def test_progress_page_after_a_progress_upload(officials):
     """Committed progress shows as the zone × action heatmap, the progress table and each action's status line."""
     from tests.upload_cases import progress
 
-    commit.commit_file(progress("5.1.1;5;31/10/2026;in_corso;40;100000;25000;cantiere aperto\n",
+    service.commit_file(progress("5.1.1;5;31/10/2026;in_corso;40;100000;25000;cantiere aperto\n",
                                 "5.1.1;;30/09/2026;avviata;10;;;\n", "5.3.2;2;31/10/2026;completata;100;;;\n"),
                        "avanzamento.csv", "Mario Rossi", load_settings(), progress=lambda *a: None)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.uploads import commit, ledger
+from etl.uploads import commit, ledger, service
 from etl.uploads.templates import template_text
 from monitor.settings import load_settings
 from monitor.warehouse import version
@@ -57,7 +57,7 @@ def test_kill_9_during_commit_leaves_ledger_and_warehouse_consistent(project_env
     # The next commit works and clears what the killed one left behind.
     other = project_env / "nido_2022.csv"
     other.write_bytes(indicators("share_comuni_nido;cm;001;2022;T;44;;;\n"))
-    commit.commit_file(other.read_bytes(), other.name, "Anna Bianchi", settings, progress=lambda *a: None)
+    service.commit_file(other.read_bytes(), other.name, "Anna Bianchi", settings, progress=lambda *a: None)
     assert [e["by"] for e in ledger.read_entries(settings)] == ["Mario Rossi"] * committed + ["Anna Bianchi"]
     assert not commit.pending_path(settings.warehouse).exists()
     assert nido_value(settings.warehouse, 2022) == 44
@@ -84,7 +84,7 @@ def test_two_officials_committing_at_once_are_both_recorded(project_env):
 
 def test_torn_ledger_line_is_ignored_and_cut_before_the_next_entry(project_env):
     settings = load_settings()
-    entry = commit.commit_file(indicators(NIDO_2023), "nido.csv", "Mario Rossi", settings, progress=lambda *a: None)
+    entry = service.commit_file(indicators(NIDO_2023), "nido.csv", "Mario Rossi", settings, progress=lambda *a: None)
     with open(ledger.ledger_path(settings), "ab") as handle:
         handle.write(b'{"id": "upload-00002", "event": "comm')  # a process killed in the middle of a write
     assert [e["id"] for e in ledger.read_entries(settings)] == [entry["id"]]
@@ -110,17 +110,17 @@ def test_upload_failing_the_build_checks_changes_nothing(project_env):
     before = version(settings.warehouse)
     # Zone 1 is Torino alone: a zone count different from the comune count breaks the additive check.
     raw = indicators("pharmacies;comune;001272;2024;T;10;10;;\n", "pharmacies;zona;1;2024;T;99;99;;\n")
-    with pytest.raises(commit.UploadRefused, match="additive_sums_consistent"):
-        commit.commit_file(raw, "farmacie.csv", "Mario Rossi", settings, progress=lambda *a: None)
+    with pytest.raises(service.UploadRefused, match="additive_sums_consistent"):
+        service.commit_file(raw, "farmacie.csv", "Mario Rossi", settings, progress=lambda *a: None)
     assert ledger.read_entries(settings) == [] and version(settings.warehouse) == before
     assert not commit.pending_path(settings.warehouse).exists()
 
 
 def test_revert_preview_shows_what_goes_away(project_env):
     settings = load_settings()
-    entry = commit.commit_file(indicators(NIDO_2023, "share_comuni_nido;cm;001;2021;T;40;;;\n"), "nido.csv",
+    entry = service.commit_file(indicators(NIDO_2023, "share_comuni_nido;cm;001;2021;T;40;;;\n"), "nido.csv",
                                "Mario Rossi", settings, progress=lambda *a: None)
-    preview = commit.preview_revert(entry["id"], settings)
+    preview = service.preview_revert(entry["id"], settings).changes
     changes = preview[preview["change"] != "unchanged"]
     assert changes[["change", "key"]].values.tolist() == [
         ["changed", "share_comuni_nido · cm · 001 · 2021 · T"], ["removed", "share_comuni_nido · cm · 001 · 2023 · T"]]
@@ -139,16 +139,16 @@ def test_each_kind_reaches_its_table_and_the_official_zone_list_can_be_reverted(
         finally:
             con.close()
     quiet = {"progress": lambda *a: None}
-    commit.commit_file(b"action_code;zone_id;as_of;status;percent;funds_allocated;funds_spent;note\n"
+    service.commit_file(b"action_code;zone_id;as_of;status;percent;funds_allocated;funds_spent;note\n"
                        b"5.4.1;;31/10/2026;In corso;25;120.000;30.000,50;avvio\n", "avanzamento.csv", "Mario Rossi",
                        settings, **quiet)
     assert rows("select action_code, zone_id, cast(as_of as varchar), status, percent, funds_allocated, funds_spent "
                 "from action_progress") == [("5.4.1", None, "2026-10-31", "in_corso", 25.0, 120000.0, 30000.5)]
-    commit.commit_file(b"indicator_code;level;territory_code;sex;baseline_period;baseline_value;target_period;"
+    service.commit_file(b"indicator_code;level;territory_code;sex;baseline_period;baseline_value;target_period;"
                        b"target_value;note\nshare_comuni_nido;cm;001;T;2021;42,6;2030;60;obiettivo\n", "obiettivi.csv",
                        "Mario Rossi", settings, **quiet)
     assert rows("select baseline_value, target_period, target_value from indicator_target") == [(42.6, 2030, 60.0)]
-    zones = commit.commit_file(template_text("zones").encode("cp1252"), "zone.csv", "Mario Rossi", settings, **quiet)
+    zones = service.commit_file(template_text("zones").encode("cp1252"), "zone.csv", "Mario Rossi", settings, **quiet)
     assert rows("select distinct list_status from zone") == [("official",)]
     commit.revert_upload(zones["id"], "Mario Rossi", settings, **quiet)
     assert rows("select distinct list_status from zone") == [("provisional",)]

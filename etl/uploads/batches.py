@@ -1,16 +1,16 @@
-"""One ledger entry → one LoadBatch: the stored file is read again and parsed by the same code that validated it."""
+"""The ledger as LoadBatches for a build: an active upload brings the typed rows accepted when it was committed."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Sequence
 
 import pandas as pd
 
+from etl import reference
 from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
 from etl.reference import Problem, ReferenceDataError
 from etl.uploads import ledger
-from etl.uploads.registry import current_registry
 from etl.uploads.templates import TEMPLATES
-from etl.uploads.validate import validate_file
 
 UPLOAD_SOURCE = "cmt"  # the load-level source of template uploads; each observation keeps its own source
 
@@ -25,8 +25,17 @@ def kind_label(kind: str) -> str:
     return TEMPLATES[kind].title_it if kind in TEMPLATES else "formato nativo " + kind.split(":", 1)[-1]
 
 
-def batch_of(entry: dict, status: str, settings) -> LoadBatch:
-    """The LoadBatch of a ledger entry; an active upload brings the rows of its stored file."""
+def ledger_batches(settings, pending: Sequence[dict] = ()) -> list[LoadBatch]:
+    """The LoadBatches of the ledger in commit order, then of the pending entries (a commit or revert being tried);
+    reverted uploads bring no rows."""
+    entries = [*ledger.read_entries(settings), *pending]
+    status = ledger.statuses(entries)
+    sources = reference.load_indicators().set_index("code")["source_code"] if entries else pd.Series(dtype=object)
+    return [batch_of(entry, status[entry["id"]], settings, sources) for entry in entries]
+
+
+def batch_of(entry: dict, status: str, settings, indicator_sources: pd.Series) -> LoadBatch:
+    """The LoadBatch of a ledger entry; an active upload brings its typed rows."""
     if entry["event"] == "revert":
         note = f"annulla {entry['reverts']}" + (f": {entry['reason']}" if entry.get("reason") else "")
         return LoadBatch(entry["id"], "revert", None, created_at(entry), entry["by"], entry.get("file_name"),
@@ -35,19 +44,32 @@ def batch_of(entry: dict, status: str, settings) -> LoadBatch:
                       entry["by"], entry["file_name"], entry["sha256"], status=status, note=kind_label(entry["kind"]))
     if status != "active":
         return batch
+    rows = ledger.read_rows(settings, entry["sha256"])
+    if rows is None:
+        rows = typed_rows_again(entry, settings)
+    _attach(batch, rows, entry, indicator_sources)
+    return batch
+
+
+def typed_rows_again(entry: dict, settings) -> pd.DataFrame:
+    """The typed rows of an upload committed before they were kept beside its file (or whose copy is unreadable):
+    its stored file validated once more, against today's registry, and the rows kept for the next builds."""
+    from etl.uploads import validate
+    from etl.uploads.registry import current_registry
+
     raw = ledger.read_file(settings, entry["sha256"])
-    registry = current_registry(settings)
-    report = validate_file(raw, entry["file_name"], entry["kind"], registry=registry)
+    report = validate.validate_file(raw, entry["file_name"], entry["kind"], registry=current_registry(settings))
     if not report.ok:
         where = f"{entry['id']} ({entry['file_name']})"
         raise ReferenceDataError([Problem(where, None if pd.isna(p.row) else int(p.row), p.column, p.value, p.message)
                                   for p in report.problems.itertuples(index=False)])
-    _attach(batch, report, entry["kind"], registry.indicators["source_code"])
-    return batch
+    ledger.store_rows(settings, entry["sha256"], report.parsed)
+    return report.parsed
 
 
-def _attach(batch: LoadBatch, report, kind: str, indicator_sources: pd.Series) -> None:
-    rows = report.parsed.reset_index(drop=True)
+def _attach(batch: LoadBatch, rows: pd.DataFrame, entry: dict, indicator_sources: pd.Series) -> None:
+    rows = rows.reset_index(drop=True)
+    kind = entry["kind"]
     if kind == "progress":
         batch.action_progress = rows[PROGRESS_COLUMNS]
     elif kind == "targets":
@@ -57,5 +79,5 @@ def _attach(batch: LoadBatch, report, kind: str, indicator_sources: pd.Series) -
     else:
         registry_source = rows["indicator_code"].map(indicator_sources)
         given = rows["source_code"] if "source_code" in rows else pd.Series(None, index=rows.index)
-        default = report.source_code or registry_source
+        default = entry.get("source_code") or registry_source
         batch.observations = rows.reindex(columns=OBSERVATION_COLUMNS).assign(source_code=given.fillna(default))

@@ -5,6 +5,7 @@ import json
 import sys
 from pathlib import Path
 
+from etl.uploads import service
 from monitor.settings import load_settings
 
 EXIT_INVALID, EXIT_USAGE = 1, 2
@@ -17,115 +18,94 @@ def progress_to_stderr(step: int, total: int, message: str) -> None:
 
 def _read(path: str, settings):
     """(bytes, None) or (None, report) for a missing or too large file; the size is checked before reading."""
-    from etl.uploads.validate import refused, too_large
-
     file = Path(path)
     if not file.is_file():
-        return None, refused(file.name, 0, f"file non trovato: {path}")
+        return None, service.refused(file.name, 0, f"file non trovato: {path}")
     size = file.stat().st_size
     if size > settings.upload_max_bytes:
-        return None, refused(file.name, size, too_large(size, settings.upload_max_bytes))
+        return None, service.refused(file.name, size, service.too_large(size, settings.upload_max_bytes))
     return file.read_bytes(), None
 
 
 def run_validate(args) -> int:
     """Print the validation report (and the preview when valid); exit 1 when the file has problems."""
-    from etl.uploads import report as text
-    from etl.uploads.diff import diff_against_published
-    from etl.uploads.validate import validate_file
-
-    from etl.uploads.commit import ensure_current, needs_rebuild
-
     settings = load_settings()
-    if settings.warehouse.exists() and needs_rebuild(settings):  # preview against what the ledger says
-        ensure_current(settings, progress=progress_to_stderr)
+    if settings.warehouse.exists() and service.needs_rebuild(settings):  # preview against what the ledger says
+        service.ensure_current(settings, progress=progress_to_stderr)
     raw, report = _read(args.file, settings)
     if report is None:
-        report = validate_file(raw, Path(args.file).name, args.kind, max_bytes=settings.upload_max_bytes)
-    preview = diff_against_published(report.parsed, settings.warehouse) if report.ok else None
+        report = service.validate_upload(raw, Path(args.file).name, settings, args.kind)
+    preview = service.preview_upload(report, settings) if report.ok else None
     if args.json:
         data = report.to_dict()
         if preview is not None:
-            data["preview"] = text.preview_dict(preview)
+            data["preview"] = service.preview_dict(preview)
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
-        print(text.report_text(report, preview))
+        print(service.report_text(report, preview))
     return 0 if report.ok else EXIT_INVALID
 
 
 def run_commit(args) -> int:
     """Validate and commit a file; exit 1 (nothing changed) when it is refused."""
-    from etl.uploads import report as text
-    from etl.uploads.commit import UploadRefused, commit_file
-
     settings = load_settings()
     raw, report = _read(args.file, settings)
     if report is not None:
-        print(text.report_text(report, None), file=sys.stderr)
+        print(service.report_text(report, None), file=sys.stderr)
         return EXIT_INVALID
     try:
-        entry = commit_file(raw, Path(args.file).name, args.by, settings, kind=args.kind, account=args.by,
-                            progress=progress_to_stderr)
-    except UploadRefused as exc:
-        print(text.refused_text(exc), file=sys.stderr)
+        entry = service.commit_file(raw, Path(args.file).name, args.by, settings, kind=args.kind, account=args.by,
+                                    progress=progress_to_stderr)
+    except service.UploadRefused as exc:
+        print(service.refused_text(exc), file=sys.stderr)
         return EXIT_INVALID
-    print(json.dumps(entry, ensure_ascii=False, indent=2) if args.json else text.entry_text(entry))
+    print(json.dumps(entry, ensure_ascii=False, indent=2) if args.json else service.entry_text(entry))
     return 0
 
 
 def run_history(args) -> int:
     """Print every ledger entry with its status (repairing a warehouse left behind by a crash first)."""
-    from etl.uploads import report as text
-    from etl.uploads.commit import ensure_current
-    from etl.uploads.history import history_table
-
     settings = load_settings()
-    ensure_current(settings, progress=progress_to_stderr)
-    table = history_table(settings)
+    service.ensure_current(settings, progress=progress_to_stderr)
+    table = service.upload_history(settings)
     if args.json:
-        print(json.dumps(text.records(table), ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(service.records(table), ensure_ascii=False, indent=2, default=str))
     else:
-        print(text.history_text(table))
+        print(service.history_text(table))
     return 0
 
 
 def run_revert(args) -> int:
     """Revert an upload with a new ledger entry and rebuild; exit 1 when refused."""
-    from etl.uploads import report as text
-    from etl.uploads.commit import UploadRefused, revert_upload
-
     try:
-        entry = revert_upload(args.id, args.by, load_settings(), reason=args.reason, account=args.by,
-                              progress=progress_to_stderr)
-    except UploadRefused as exc:
-        print(text.refused_text(exc), file=sys.stderr)
+        entry = service.revert_upload(args.id, args.by, load_settings(), reason=args.reason, account=args.by,
+                                      progress=progress_to_stderr)
+    except service.UploadRefused as exc:
+        print(service.refused_text(exc), file=sys.stderr)
         return EXIT_INVALID
-    print(json.dumps(entry, ensure_ascii=False, indent=2) if args.json else text.entry_text(entry))
+    print(json.dumps(entry, ensure_ascii=False, indent=2) if args.json else service.entry_text(entry))
     return 0
 
 
 def run_template(args) -> int:
     """Print the template CSV on stdout and the meaning of its columns on stderr."""
-    from etl.uploads.templates import TEMPLATES, meanings, template_text
-
-    sys.stdout.write(template_text(args.kind))
-    print(f"# {TEMPLATES[args.kind].title_it}: colonne", file=sys.stderr)
-    for name, meaning, required in meanings(args.kind):
+    sys.stdout.write(service.template_text(args.kind))
+    print(f"# {service.TEMPLATES[args.kind].title_it}: colonne", file=sys.stderr)
+    for name, meaning, required in service.meanings(args.kind):
         print(f"#   {name}{'' if required else ' (facoltativa)'}: {meaning}", file=sys.stderr)
     return 0
 
 
 def add_parser(commands) -> None:
     """Register `upload` and its subcommands."""
-    from etl.uploads.templates import KINDS
-
     parser = commands.add_parser("upload", help="caricamenti degli uffici: verifica, pubblica, storico, annulla, modelli")
     sub = parser.add_subparsers(dest="upload_command", required=True)
     validate = sub.add_parser("validate", help="verifica un file senza caricarlo (uscita 1 se ha problemi)")
     commit = sub.add_parser("commit", help="verifica, conserva e pubblica un file")
     for command in (validate, commit):
         command.add_argument("file", help="file CSV (modello o formato nativo)")
-        command.add_argument("--kind", help=f"tipo: {', '.join(KINDS)} o un formato nativo (predefinito: riconosciuto)")
+        command.add_argument("--kind", help=f"tipo: {', '.join(service.KINDS)} o un formato nativo "
+                                            "(predefinito: riconosciuto)")
         command.add_argument("--json", action="store_true", help="risultato in JSON")
     validate.set_defaults(run=run_validate)
     commit.add_argument("--by", required=True, help="nome di chi carica il file")
@@ -140,5 +120,5 @@ def add_parser(commands) -> None:
     revert.add_argument("--json", action="store_true", help="risultato in JSON")
     revert.set_defaults(run=run_revert)
     template = sub.add_parser("template", help="stampa il modello CSV di un tipo di file")
-    template.add_argument("kind", choices=KINDS)
+    template.add_argument("kind", choices=service.KINDS)
     template.set_defaults(run=run_template)

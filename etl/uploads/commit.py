@@ -1,26 +1,32 @@
-"""Commit and revert: store the file, build a trial warehouse with the new ledger entry, append the entry
-(the commit point), swap the trial warehouse in. A failure before the ledger line changes nothing."""
+"""Commit and revert: keep the file and its typed rows, build a trial warehouse with the new ledger entry, append the
+entry (the commit point), swap the trial warehouse in. A failure before the ledger line changes nothing."""
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 from filelock import FileLock
 
 from etl.build import BuildCheckError, build
+from etl.build import print_progress as print_build_steps
 from etl.reference import ReferenceDataError
 from etl.uploads import ledger
-from etl.uploads.diff import counts, diff_against_published, diff_warehouses, published
-from etl.uploads.registry import current_registry
+from etl.uploads.batches import ledger_batches
+from etl.uploads.diff import Preview, counts, diff_warehouses, preview_against_published, preview_of, published
+from etl.uploads.problems import too_large
 from etl.uploads.report import how_many
-from etl.uploads.validate import too_large, validate_file
 from monitor.warehouse import version
+
+if TYPE_CHECKING:
+    from etl.uploads.validate import ValidationReport
 
 
 class UploadRefused(Exception):
@@ -53,17 +59,15 @@ def _publish(settings, entry: dict, progress, summarise: bool) -> None:
     live.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(live) + ".lock"):  # the same lock as `python -m etl build`
         _remove(trial)
-        token = ledger.PENDING.set((entry,))
         try:
-            build(replace(settings, warehouse=trial), progress=progress)
+            build(replace(settings, warehouse=trial), progress=progress,
+                  uploads=ledger_batches(settings, pending=(entry,)))
         except (ReferenceDataError, BuildCheckError, ledger.LedgerError) as exc:
             _remove(trial)
             raise UploadRefused(f"il warehouse di prova non supera i controlli, nulla è cambiato:\n{exc}") from exc
         except BaseException:
             _remove(trial)
             raise
-        finally:
-            ledger.PENDING.reset(token)
         if summarise and live.exists():
             entry["summary"] = counts(diff_warehouses(live, trial))
         ledger.append_entry(settings, entry)
@@ -73,26 +77,41 @@ def _publish(settings, entry: dict, progress, summarise: bool) -> None:
     progress(0, 0, f"Pubblicato: {entry['id']}")
 
 
-def commit_file(raw_bytes: bytes, file_name: str, by: str, settings, *, kind: str | None = None,
-                account: str | None = None, progress=print_progress) -> dict:
-    """Validate, keep the file unchanged, publish it with a ledger entry; return the entry or raise UploadRefused."""
+def refuse_unread(raw_bytes: bytes, by: str, settings) -> None:
+    """UploadRefused for a file too large to be read or an upload without a name."""
     if len(raw_bytes) > settings.upload_max_bytes:
         raise UploadRefused(too_large(len(raw_bytes), settings.upload_max_bytes))
     if not by or not by.strip():
         raise UploadRefused("manca il nome di chi carica il file")
+
+
+def _refuse_checked(raw_bytes: bytes, report: ValidationReport) -> None:
+    """UploadRefused for a file with problems, with an example row, or other than the one its report is about."""
+    if not report.ok:
+        raise UploadRefused(f"il file ha {how_many(len(report.problems))}: nulla è stato caricato", report.problems)
+    if report.has_example_rows:
+        raise UploadRefused("il file contiene ancora la riga di esempio del modello: sostituiscila con i dati reali")
+    if hashlib.sha256(raw_bytes).hexdigest() != report.sha256:
+        raise UploadRefused("il file non è quello verificato: verificalo di nuovo prima di pubblicarlo")
+
+
+def commit_upload(raw_bytes: bytes, report: ValidationReport, by: str, settings, *, preview: Preview | None = None,
+                  account: str | None = None, progress=print_progress) -> dict:
+    """Keep the file and the rows its report accepted, publish them with a ledger entry; return the entry or raise
+    UploadRefused. Nothing is validated again: the report (and the preview) are the ones the official was shown; the
+    change counts are made again from the accepted rows only if the warehouse changed since the preview."""
+    refuse_unread(raw_bytes, by, settings)
+    _refuse_checked(raw_bytes, report)
     with ledger.lock(settings):
-        report = validate_file(raw_bytes, file_name, kind, registry=current_registry(settings))
-        if not report.ok:
-            raise UploadRefused(f"il file ha {how_many(len(report.problems))}: nulla è stato caricato", report.problems)
-        if report.has_example_rows:
-            raise UploadRefused("il file contiene ancora la riga di esempio del modello: sostituiscila con i dati reali")
         entries = ledger.read_entries(settings)
-        preview = diff_against_published(report.parsed, settings.warehouse)
+        if preview is None or preview.warehouse_version != version(Path(settings.warehouse)):
+            preview = preview_against_published(report.parsed, settings.warehouse)
         entry = {"id": ledger.next_id(entries, "commit"), "event": "commit", "at": ledger.now(), "by": by.strip(),
-                 "account": account, "file_name": file_name, "sha256": report.sha256, "size": len(raw_bytes),
+                 "account": account, "file_name": report.file_name, "sha256": report.sha256, "size": len(raw_bytes),
                  "kind": report.kind, "source_code": report.source_code, "rows": report.rows,
-                 "dialect": report.dialect, "summary": counts(preview)}
+                 "dialect": report.dialect, "summary": preview.counts}
         ledger.store_file(settings, raw_bytes)
+        ledger.store_rows(settings, report.sha256, report.parsed)
         progress(0, 0, f"File salvato: {report.sha256[:12]}")
         _publish(settings, entry, progress, summarise=False)
     return entry
@@ -124,20 +143,20 @@ def _revertible(entries: list[dict], upload_id: str) -> dict:
     return target
 
 
-def preview_revert(upload_id: str, settings) -> pd.DataFrame:
+def preview_revert(upload_id: str, settings) -> Preview:
     """What reverting an upload would change, from a throw-away trial build; nothing is written to the ledger."""
     entries = ledger.read_entries(settings)
     target = _revertible(entries, upload_id)
     live = Path(settings.warehouse)
+    seen = version(live)
     trial = live.with_name(f"{live.name}.preview-{uuid.uuid4().hex[:12]}")
     entry = {"id": ledger.next_id(entries, "revert"), "event": "revert", "at": ledger.now(), "by": "anteprima",
              "reverts": upload_id, "file_name": target["file_name"], "kind": target["kind"]}
-    token = ledger.PENDING.set((entry,))
     try:
-        build(replace(settings, warehouse=trial), progress=lambda *a: None)
-        return diff_warehouses(live, trial)
+        build(replace(settings, warehouse=trial), progress=lambda *a: None,
+              uploads=ledger_batches(settings, pending=(entry,)))
+        return preview_of(diff_warehouses(live, trial), seen)
     finally:
-        ledger.PENDING.reset(token)
         _remove(trial)
         Path(str(trial) + ".lock").unlink(missing_ok=True)
 
@@ -176,6 +195,13 @@ def needs_rebuild(settings) -> bool:
                    version(Path(settings.warehouse)))
 
 
+def rebuild(settings, progress=print_build_steps) -> dict:
+    """Build the warehouse from everything, the ledger's uploads included, serialised with commits and reverts;
+    return the build's summary."""
+    with ledger.lock(settings):
+        return build(settings, progress=progress, uploads=ledger_batches(settings))
+
+
 def ensure_current(settings, progress=print_progress) -> bool:
     """Rebuild when the warehouse is behind the ledger; True when it did."""
     if not warehouse_is_behind(settings):
@@ -184,5 +210,5 @@ def ensure_current(settings, progress=print_progress) -> bool:
         _remove(pending_path(Path(settings.warehouse)))  # left by a commit killed before its ledger line
         if not warehouse_is_behind(settings):
             return False
-        build(settings, progress=progress)
+        build(settings, progress=progress, uploads=ledger_batches(settings))
     return True

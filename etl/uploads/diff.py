@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -266,3 +267,24 @@ def counts(diff: pd.DataFrame) -> dict[str, int]:
     """Rows per change type (a changed row counts once however many fields changed)."""
     distinct = diff.drop_duplicates(["change", "table", "key"])
     return {change: int((distinct["change"] == change).sum()) for change in CHANGE_ORDER}
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an upload or a revert would change in the published warehouse, and the version of it compared with."""
+
+    changes: pd.DataFrame       # DIFF_COLUMNS: one row per added, removed or unchanged row and per changed field
+    counts: dict[str, int]      # rows added, changed, removed, unchanged
+    warehouse_version: str      # monitor.warehouse.version of the warehouse compared with
+
+
+def preview_of(changes: pd.DataFrame, warehouse_version_seen: str) -> Preview:
+    """A Preview of the given changes, made against that version of the warehouse."""
+    return Preview(changes, counts(changes), warehouse_version_seen)
+
+
+def preview_against_published(parsed: pd.DataFrame, warehouse_path: Path) -> Preview:
+    """diff_against_published as a Preview (the version is read first: a swap during the diff makes it look older,
+    never newer, than the rows it compared)."""
+    seen = warehouse_version(Path(warehouse_path))
+    return preview_of(diff_against_published(parsed, warehouse_path), seen)

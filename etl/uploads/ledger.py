@@ -1,22 +1,24 @@
-"""The ledger of uploads: files stored unchanged under their sha256, and an append-only JSON-lines log.
+"""The ledger of uploads: files stored unchanged under their sha256, each with its accepted rows typed beside it
+(Parquet), and an append-only JSON-lines log.
 
 A ledger line written and fsynced is the commit point of an upload or a revert. A line cut short by a killed
-process has no final newline: it is ignored when read and cut off before the next line is appended.
+process has no final newline: it is ignored when read and cut off before the next line is appended. The typed rows
+are what validation accepted from the file; builds read them instead of validating the file again.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-from contextvars import ContextVar
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 from filelock import FileLock
 
 LEDGER_NAME = "ledger.jsonl"
-# Entries of a commit in progress: the trial build sees them as if they were in the ledger.
-PENDING: ContextVar[tuple] = ContextVar("pending_ledger_entries", default=())
 
 
 class LedgerError(Exception):
@@ -38,6 +40,11 @@ def file_path(settings, sha256: str) -> Path:
     return folder(settings) / "files" / sha256
 
 
+def rows_path(settings, sha256: str) -> Path:
+    """Where the typed rows accepted from an upload are kept: beside its file."""
+    return folder(settings) / "files" / f"{sha256}.parquet"
+
+
 def lock(settings) -> FileLock:
     """The lock that serialises commits and reverts."""
     folder(settings).mkdir(parents=True, exist_ok=True)
@@ -57,8 +64,8 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def read_entries(settings, with_pending: bool = False) -> list[dict]:
-    """Every committed entry in order (a torn last line is not one); plus the pending ones when asked."""
+def read_entries(settings) -> list[dict]:
+    """Every committed entry in order (a torn last line is not one)."""
     path = ledger_path(settings)
     entries = []
     if path.exists():
@@ -69,7 +76,7 @@ def read_entries(settings, with_pending: bool = False) -> list[dict]:
                 entries.append(json.loads(line))
             except json.JSONDecodeError as exc:
                 raise LedgerError(f"{path.name}, riga {number}: riga non leggibile ({exc})") from exc
-    return entries + list(PENDING.get()) if with_pending else entries
+    return entries
 
 
 def append_entry(settings, entry: dict) -> None:
@@ -117,6 +124,33 @@ def read_file(settings, sha256: str) -> bytes:
     if hashlib.sha256(raw).hexdigest() != sha256:
         raise LedgerError(f"file caricato alterato: {path.name} non corrisponde al suo sha256")
     return raw
+
+
+def store_rows(settings, sha256: str, rows: pd.DataFrame) -> None:
+    """Keep the typed rows accepted from an upload beside its file (written, fsynced, then renamed)."""
+    target = rows_path(settings, sha256)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f"{target.name}.{uuid.uuid4().hex[:12]}.partial")  # builds may write one at once
+    try:
+        with open(temporary, "xb") as handle:
+            rows.to_parquet(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+
+
+def read_rows(settings, sha256: str) -> pd.DataFrame | None:
+    """The typed rows kept beside an upload's file; None when there are none (an upload committed before they were
+    kept) or they cannot be read."""
+    path = rows_path(settings, sha256)
+    try:
+        return pd.read_parquet(path)
+    except (OSError, pa.ArrowInvalid):
+        return None
 
 
 def next_id(entries: list[dict], event: str) -> str:

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from monitor.progress_status import STATUSES
+
+if TYPE_CHECKING:  # pandera loads with the models, when a file is validated
+    import pandera.pandas as pa
 
 PROBLEM_COLUMNS = ["row", "column", "value", "message"]
 NOT_A_NUMBER = "non è un numero"
@@ -54,6 +57,11 @@ def frame(problems: list[dict]) -> pd.DataFrame:
     table = pd.DataFrame(problems, columns=PROBLEM_COLUMNS).drop_duplicates(["row", "column", "message"])
     table["row"] = pd.array(table["row"], dtype="Int64")
     return table.sort_values(["row", "column"], na_position="first", kind="stable", ignore_index=True)
+
+
+def too_large(size: int, max_bytes: int) -> str:
+    """The message for a file over the configured limit."""
+    return f"file troppo grande: {size / 1e6:.1f} MB, il limite è {max_bytes / 1e6:.1f} MB (nulla è stato letto)"
 
 
 def problem(row, column, value, message: str) -> dict:

@@ -3,12 +3,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.uploads.diff import counts
-from etl.uploads.history import summary_text
+from etl.uploads.diff import Preview
 
 PROBLEM_HEADERS = {"it": {"row": "Riga", "column": "Colonna", "value": "Valore", "message": "Problema"},
                    "en": {"row": "Row", "column": "Column", "value": "Value", "message": "Problem"}}
 CHANGE_WORDS = {"added": "aggiunta", "changed": "modificata", "removed": "tolta", "unchanged": "invariata"}
+
+
+def summary_text(summary: dict | None) -> str:
+    """'1 aggiunte, 2 modificate, 0 tolte' from an entry's counts."""
+    if not summary:
+        return ""
+    return (f"{summary.get('added', 0)} aggiunte, {summary.get('changed', 0)} modificate, "
+            f"{summary.get('removed', 0)} tolte")
 
 
 def how_many(count: int, lang: str = "it") -> str:
@@ -30,13 +37,13 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def preview_dict(preview: pd.DataFrame, limit: int = 50) -> dict:
+def preview_dict(preview: Preview, limit: int = 50) -> dict:
     """Counts and the largest changes, for --json."""
-    changes = preview[preview["change"] != "unchanged"]
-    return {"counts": counts(preview), "changes": records(changes.head(limit))}
+    changes = preview.changes[preview.changes["change"] != "unchanged"]
+    return {"counts": preview.counts, "changes": records(changes.head(limit))}
 
 
-def report_text(report, preview: pd.DataFrame | None) -> str:
+def report_text(report, preview: Preview | None) -> str:
     """A validation report as text: verdict, dialect, warnings, every problem, then the preview."""
     lines = [f"File: {report.file_name} ({report.size} byte, sha256 {report.sha256[:12]})"]
     if report.kind:
@@ -52,12 +59,12 @@ def report_text(report, preview: pd.DataFrame | None) -> str:
     return "\n".join(lines)
 
 
-def preview_text(preview: pd.DataFrame, limit: int = 30) -> str:
+def preview_text(preview: Preview, limit: int = 30) -> str:
     """Counts of the change and the largest changes first."""
-    total = counts(preview)
+    total = preview.counts
     lines = [f"Anteprima: {total['added']} righe aggiunte, {total['changed']} modificate, {total['removed']} tolte, "
              f"{total['unchanged']} invariate."]
-    changes = preview[preview["change"] != "unchanged"].head(limit)
+    changes = preview.changes[preview.changes["change"] != "unchanged"].head(limit)
     if len(changes):
         shown = changes.assign(change=changes["change"].map(CHANGE_WORDS))[["change", "key", "field", "old", "new"]]
         lines.append(shown.to_string(index=False))
@@ -101,10 +108,10 @@ HISTORY_HEADERS = {"it": {"id": "Identificativo", "at": "Data e ora", "by": "Chi
                           "reason": "Reason"}}
 
 
-def preview_table(preview: pd.DataFrame, lang: str = "it") -> pd.DataFrame:
+def preview_table(preview: Preview, lang: str = "it") -> pd.DataFrame:
     """The changes of a preview (unchanged rows left out) with headers in the view's language, as text."""
     words = CHANGE_WORDS if lang == "it" else CHANGE_WORDS_EN
-    changes = preview[preview["change"] != "unchanged"].drop(columns=["delta"])
+    changes = preview.changes[preview.changes["change"] != "unchanged"].drop(columns=["delta"])
     shown = changes.assign(change=changes["change"].map(words),
                            old=changes["old"].map(_cell), new=changes["new"].map(_cell))
     return shown.rename(columns=PREVIEW_HEADERS[lang])

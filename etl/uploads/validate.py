@@ -52,11 +52,6 @@ class ValidationReport:
                 "warnings": self.warnings, "problems": table.to_dict("records")}
 
 
-def too_large(size: int, max_bytes: int) -> str:
-    """The message for a file over the configured limit."""
-    return f"file troppo grande: {size / 1e6:.1f} MB, il limite è {max_bytes / 1e6:.1f} MB (nulla è stato letto)"
-
-
 def refused(file_name: str, size: int, message: str, sha: str = "") -> ValidationReport:
     """A report for a file refused as a whole (too large, unreadable)."""
     return ValidationReport(file_name, sha, size, problems=problems.frame([problems.problem(None, None, None, message)]))
@@ -66,7 +61,7 @@ def validate_file(raw_bytes: bytes, file_name: str, kind: str | None = None, *, 
                   max_bytes: int | None = None) -> ValidationReport:
     """Validate an upload: kind one of KINDS, a native format name, or None to recognise it from the file."""
     if max_bytes is not None and len(raw_bytes) > max_bytes:
-        return refused(file_name, len(raw_bytes), too_large(len(raw_bytes), max_bytes))
+        return refused(file_name, len(raw_bytes), problems.too_large(len(raw_bytes), max_bytes))
     hashing = _HASHING.submit(lambda: hashlib.sha256(raw_bytes).hexdigest())
     report = _validated(raw_bytes, file_name, kind, registry or current_registry())
     report.sha256 = hashing.result()
