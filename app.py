@@ -5,7 +5,7 @@ import os
 
 import streamlit as st
 
-from monitor import data, embed, sockets, ui
+from monitor import data, embed, sockets, ui, upload_gate
 from monitor.i18n import LANGUAGES
 from monitor.settings import load_settings
 
@@ -76,6 +76,7 @@ with st.sidebar:
                  key="zona")
 
 full_page_link = embed.link_slot()
+upload_gate.close_for_this_session()   # only the upload page, after its role check, opens it again
 try:
     page.run()
 finally:

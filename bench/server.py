@@ -41,11 +41,11 @@ def build_warehouse(folder: Path) -> Path:
 
 @contextlib.contextmanager
 def streamlit_server(folder: Path, options: dict[str, str] | None = None):
-    """Run `streamlit run app.py` (bare page enabled) on a free port; yield (ws_url, process); stop it after."""
+    """Run the app through its launcher (bare page enabled) on a free port; yield (ws_url, process); stop it after."""
     port = free_port()
     flags = [f"--{name}={value}" for name, value in (options or {}).items()]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "monitor.launcher", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", *flags],
         cwd=ROOT, env=project_env(folder, PSM_BENCH_BARE="1"),
         stdout=subprocess.DEVNULL, stderr=open(folder / "streamlit.log", "w"))
