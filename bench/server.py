@@ -27,7 +27,9 @@ def free_port() -> int:
 def project_env(folder: Path, **extra: str) -> dict:
     """Environment pointing the app and the ETL at folder (never the default warehouse)."""
     env = {**os.environ, "PSM_WAREHOUSE": str(folder / "warehouse.duckdb"), "PSM_DATA_DIR": str(folder / "data"),
-           "PSM_PUBLIC_WAREHOUSE": str(folder / "public" / "warehouse.duckdb"), **extra}
+           "PSM_PUBLIC_WAREHOUSE": str(folder / "public" / "warehouse.duckdb"),
+           "PSM_ACCOUNTS_FILE": str(folder / "data" / "accounts.toml"), "PSM_STATIC_DIR": str(folder / "static"),
+           **extra}
     env.pop("PSM_MODE", None)
     return env
 
