@@ -8,7 +8,7 @@ from etl.uploads.diff import counts, diff_against_published
 from etl.uploads.report import how_many, preview_table, problems_table
 from etl.uploads.templates import KINDS, TEMPLATES, meanings, template_bytes
 from etl.uploads.validate import too_large, validate_file
-from monitor import signin, ui, upload_gate
+from monitor import plain, signin, ui, upload_gate
 from monitor.settings import load_settings
 from monitor.ui import L
 
@@ -23,7 +23,7 @@ st.write(L("Carica un file CSV esportato da Excel o dal sito dell'Istat: il moni
            "Upload a CSV exported from Excel or from Istat's site: the monitor checks it and lists every problem, or "
            "previews the change. Nothing changes until you confirm, and every upload can be undone from «History»."))
 if done := st.session_state.pop("upload_done", None):
-    st.success(done)
+    st.success(plain.markdown(done))
 
 with st.expander(L("Modelli da compilare", "Templates to fill in")):
     template_kind = st.selectbox(L("Modello", "Template"), KINDS, key="template_kind",
@@ -49,9 +49,9 @@ if uploaded.size > settings.upload_max_bytes:  # refused before its bytes are re
 raw = uploaded.getvalue()
 report = validate_file(raw, uploaded.name, kind, max_bytes=settings.upload_max_bytes)
 if report.kind:
-    st.caption(f"{report.kind} · {report.dialect} · " + L(f"{report.rows} righe", f"{report.rows} rows"))
-for warning in report.warnings:
-    st.warning(warning)
+    st.caption(plain.markdown(f"{report.kind} · {report.dialect} · " + L(f"{report.rows} righe", f"{report.rows} rows")))
+for warning in report.warnings:  # warnings quote the file's cells
+    st.warning(plain.markdown(warning))
 if not report.ok:
     st.error(L(f"Il file ha {how_many(len(report.problems))}: nulla è stato caricato. Correggi e caricalo di nuovo.",
                f"The file has {how_many(len(report.problems), 'en')}: nothing was loaded. Fix and upload it again."))
@@ -79,7 +79,7 @@ if st.button(L("Conferma e pubblica", "Confirm and publish"), type="primary", ke
                                 progress=lambda step, steps, message: status.write(message))
         except UploadRefused as exc:
             status.update(label=L("Caricamento rifiutato", "Upload refused"), state="error")
-            st.error(str(exc))
+            st.error(plain.markdown(str(exc)))
             st.stop()
     st.session_state["upload_done"] = L(
         f"Caricamento {entry['id']} pubblicato da {entry['by']}: i dati sono già visibili nelle pagine.",

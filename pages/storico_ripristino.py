@@ -5,7 +5,7 @@ from etl.uploads.commit import UploadRefused, preview_revert, revert_upload
 from etl.uploads.diff import counts
 from etl.uploads.history import history_table, revertible
 from etl.uploads.report import history_display, preview_table
-from monitor import data, signin, ui
+from monitor import data, plain, signin, ui
 from monitor.settings import load_settings
 from monitor.ui import L
 
@@ -18,7 +18,7 @@ st.write(L("Ogni caricamento degli uffici e ogni annullamento, dal più recente.
            "Every upload and every undo, newest first. Undoing an upload adds an entry to the ledger and rebuilds "
            "the warehouse: no file is ever deleted."))
 if done := st.session_state.pop("revert_done", None):
-    st.success(done)
+    st.success(plain.markdown(done))
 
 history = history_table(settings)
 if history.empty:
@@ -51,7 +51,7 @@ if not active.empty:
                                       progress=lambda step, steps, message: status.write(message))
             except UploadRefused as exc:
                 status.update(label=L("Annullamento rifiutato", "Undo refused"), state="error")
-                st.error(str(exc))
+                st.error(plain.markdown(str(exc)))
                 st.stop()
         st.session_state.pop("revert_preview", None)
         st.session_state["revert_done"] = L(f"{entry['reverts']} annullato da {entry['by']} ({entry['id']}).",
