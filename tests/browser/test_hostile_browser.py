@@ -18,6 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from monitor import charts, plain
 from tests.browser.conftest import ROOT, free_port, start_streamlit, wait_for_app
+from tests.conftest import private_paths
 
 NAME = "<img src=x onerror=window.__pwned=1> [Mario](javascript:window.__pwned=1) ]] :red[x] Zoë Ångström 東京 🚀"
 ZONE = "<script>window.__pwned=1</script> ![z](https://evil.example/z.png) [z](https://evil.example/z) ]] {n}"
@@ -27,9 +28,7 @@ NOTE = ("<b>nota</b> <img src=x onerror=window.__pwned=1> [link](https://evil.ex
 FORMULA_NOTE = '=HYPERLINK("https://evil.example/f","clic")'
 FILE_NAME = "<img src=x onerror=window.__pwned=1>.csv"
 HOSTILE_ZONE_ID = 5
-MARKER = "__pwned"
 SERVICES = f"/servizi?indicatore=share_comuni_nido&zona={HOSTILE_ZONE_ID}"
-GEO_DIR = ROOT / "static" / "geo"
 
 FOOTER = "Monitor del Piano Strategico Metropolitano"   # drawn by the frame after the page: the run is over
 SIDEBAR_ZONE = f"{HOSTILE_ZONE_ID} · {ZONE}"
@@ -98,40 +97,20 @@ def commit_hostile_uploads(env: dict, folder) -> None:
     cli(env, "upload", "commit", csv_file(folder / "avanzamento.csv", progress), "--by", NAME)
 
 
-def remove_hostile_map_files(before: set) -> None:
-    """The map files written for this test's warehouse (static/geo is where Streamlit serves them from)."""
-    for path in set(GEO_DIR.glob("*.json")) - before:
-        if MARKER in path.read_text(encoding="utf-8"):
-            path.unlink(missing_ok=True)
-
-
 @pytest.fixture(scope="module")
-def hostile_public(tmp_path_factory, browser):
-    """The public instance (PSM_MODE=public) on a published warehouse holding the hostile uploads."""
+def hostile_public(tmp_path_factory):
+    """The public instance (PSM_MODE=public) on a published warehouse holding the hostile uploads; every file in a
+    temporary folder. No warm-up visit: each test's first request is a deep link."""
     folder = tmp_path_factory.mktemp("hostile")
-    env = {**os.environ, "PSM_WAREHOUSE": str(folder / "warehouse.duckdb"), "PSM_DATA_DIR": str(folder / "data"),
-           "PSM_PUBLIC_WAREHOUSE": str(folder / "public" / "warehouse.duckdb"),
-           "PSM_ACCOUNTS_FILE": str(folder / "accounts.toml")}
+    env = {**os.environ, **private_paths(folder)}
     env.pop("PSM_MODE", None)
-    maps_before = set(GEO_DIR.glob("*.json"))
-    try:
-        commit_hostile_uploads(env, folder)
-        cli(env, "publish")
-        port = free_port()
-        proc = start_streamlit({**env, "PSM_MODE": "public"}, port)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            warm = browser.new_context()   # Streamlit learns the pages of st.navigation on its first run
-            first = warm.new_page()
-            first.goto(url + "/")
-            wait_for_app(first, FOOTER)
-            warm.close()
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
-    finally:
-        remove_hostile_map_files(maps_before)
+    commit_hostile_uploads(env, folder)
+    cli(env, "publish")
+    port = free_port()
+    proc = start_streamlit({**env, "PSM_MODE": "public"}, port)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=20)
 
 
 @pytest.fixture
