@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import io
 import json
-import string
 
 import pytest
 
 from etl.cli import main
 from monitor import auth, lockout
-from monitor.signin import plain, retry_text
+from monitor.lockout import retry_text
 
 T0 = 1_800_000_000.0  # any fixed moment: no test reads the real clock
 ANNA = lockout.counter_keys("arossi", "203.0.113.7")
@@ -112,12 +111,6 @@ def test_retry_text_says_when_in_the_view_language_and_time_zone(lang_code, time
     now = 1_767_225_600.0 + 8 * 3600  # 2026-01-01 08:00 UTC = 09:00 in Rome
     assert retry_text(now + 300, now, lang_code, time_zone) == expected
     assert "1 minuto)" in retry_text(now + 30, now, "it", None)
-
-
-def test_plain_escapes_every_markdown_punctuation_and_flattens_lines():
-    assert all(plain(c) == "\\" + c for c in string.punctuation)
-    assert plain("Anna\n# Rossi  [x](javascript:alert(1))") == "Anna \\# Rossi \\[x\\]\\(javascript\\:alert\\(1\\)\\)"
-    assert plain("Zoë Ōta") == "Zoë Ōta"
 
 
 def test_account_add_makes_a_viewer_and_lifts_the_lockout(tmp_path, monkeypatch):

@@ -1,4 +1,5 @@
-"""The sign-in page through AppTest: the lockout outlives the session, and identity texts are shown as written."""
+"""The sign-in page through AppTest: the lockout outlives the session, the provider's answer decides its button, and
+identity texts are shown as written (st.text, never Markdown)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -57,12 +58,63 @@ def test_success_clears_the_counter_and_identity_texts_are_escaped(accounts):
         sign_in(at, "arossi", "sbagliata")
     at = sign_in(at, "arossi", "segreta")
     assert at.file_uploader
-    caption = at.sidebar.caption[0].value
-    assert caption.startswith("Connesso come **Anna \\*\\*\\[link\\]\\(https\\:\\/\\/example\\.org\\)\\*\\*")
-    assert "\\:red\\[rossa\\]" in caption and "\\<b\\>" in caption and "** (editor)" in caption
+    assert at.sidebar.caption[0].value == "Connesso come"
+    assert at.sidebar.text[0].value == HOSTILE_NAME + " (arossi) · editor"  # st.text: no Markdown at all
     assert not lockout.lockout_file(accounts).read_text(encoding="utf-8").count("account:arossi")
 
 
-def test_refusal_shows_the_account_name_escaped(accounts):
+def test_refusal_names_no_account_in_markdown(accounts):
     at = sign_in(session(), "v[x](y)", "segreta")
-    assert at.error[0].value.startswith("L'account v\\[x\\]\\(y\\) non ha il ruolo «editor»")
+    assert at.error[0].value.startswith("Il tuo account (vedi la barra laterale) non ha il ruolo «editor»")
+    assert at.sidebar.text[0].value == "Vera (v[x](y)) · viewer"
+
+
+SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
+                    "cmt": {"client_id": "id", "client_secret": "s",
+                            "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}}}
+
+
+@pytest.fixture
+def provider(monkeypatch):
+    """The identity provider's answers to the probe (no network), and the st.login calls."""
+    state = {"answers": True, "logins": []}
+    monkeypatch.setattr("monitor.signin.PROBE.answers", lambda url, fresh=False: state["answers"])
+    monkeypatch.setattr("streamlit.login", lambda provider=None: state["logins"].append(provider))
+    return state
+
+
+@pytest.mark.parametrize("lang_code, expected", [
+    ("it", "Il servizio di accesso dell'ente non risponde in questo momento: riprova tra qualche minuto. "
+           "Intanto puoi entrare con un account locale."),
+    ("en", "The organisation's sign-in service is not answering right now: try again in a few minutes. "
+           "Meanwhile you can sign in with a local account."),
+])
+def test_provider_down_is_said_in_the_view_language_and_local_accounts_stay(accounts, provider, lang_code, expected):
+    provider["answers"] = False
+    at = AppTest.from_file(str(ROOT / "pages" / "carica_dati.py"), default_timeout=180)
+    at.user, at.secrets, at.session_state["lang"] = {}, SECRETS, lang_code
+    at.run()
+    assert at.warning[0].value == expected
+    assert not [b for b in at.button if b.key == "oidc_sign_in"] and len(at.text_input) == 2
+
+
+def test_provider_button_checks_again_before_handing_over(accounts, provider):
+    at = AppTest.from_file(str(ROOT / "pages" / "carica_dati.py"), default_timeout=180)
+    at.user, at.secrets = {}, SECRETS
+    at.run()
+    provider["answers"] = False  # the provider goes down between the page and the click
+    at.button(key="oidc_sign_in").click().run()
+    assert provider["logins"] == [] and "non risponde" in at.warning[0].value
+    provider["answers"] = True
+    at.run()
+    at.button(key="oidc_sign_in").click().run()
+    assert provider["logins"] == ["cmt"]
+
+
+def test_identity_claims_are_plain_text(accounts):
+    auth.save_access(accounts, auth.Access(roles={"a_b@example.org": "viewer"}))
+    at = AppTest.from_file(str(ROOT / "pages" / "carica_dati.py"), default_timeout=180)
+    at.user = {"is_logged_in": True, "email": "A_B@example.org", "name": "![x](https://example.org/x.png)\n# h"}
+    at.run()
+    assert at.sidebar.text[0].value == "![x](https://example.org/x.png) # h (a_b@example.org) · viewer"
+    assert "a_b@example.org" not in at.error[0].value and not at.sidebar.markdown
