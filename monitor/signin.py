@@ -117,6 +117,7 @@ def require_role(role: str = auth.EDITOR) -> auth.Identity:
 
 
 def _sign_out(identity: auth.Identity) -> None:
+    """Button callback: forget a local account of this session, or leave through the provider (st.logout)."""
     if identity.method == "local":
         st.session_state.pop(SESSION_KEY, None)
     else:
@@ -124,6 +125,7 @@ def _sign_out(identity: auth.Identity) -> None:
 
 
 def _sign_in_form(access: auth.Access, accounts_file: Path) -> None:
+    """The provider's button (or why it is missing) and the local form, whichever are configured."""
     st.title(L("Accesso riservato agli uffici", "Officials only"))
     st.write(L("Per caricare dati o annullare un caricamento serve un account con il ruolo «editor».",
                "Uploading data or undoing an upload needs an account with the «editor» role."))

@@ -127,11 +127,12 @@ class Official:
     def __init__(self, browser, shots: Path):
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.page = self.context.new_page()
-        self.requests, self.dialogs, self.shots = [], [], shots
+        self.requests, self.dialogs, self.shots, self.base = [], [], shots, ""
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
     def open(self, url: str, text: str) -> None:
+        self.base = re.match(r"https?://[^/]+", url).group()
         self.page.goto(url)
         wait_for_app(self.page, text)
 
@@ -142,7 +143,7 @@ class Official:
         self.page.get_by_role("button", name=sub, exact=True).wait_for(timeout=30000)
         self.shot(f"provider-form-{sub}")
         self.page.get_by_role("button", name=sub, exact=True).click()
-        self.page.wait_for_url(re.compile(r"^http://127\.0\.0\.1:\d+/(?!oauth2callback)"), timeout=30000)
+        self.page.wait_for_url(re.compile(re.escape(self.base) + "/(?!oauth2callback)"), timeout=30000)
         target = self.page.locator(then) if then.startswith("[") else self.page.get_by_text(then)
         target.first.wait_for(timeout=60000)
         wait_for_app(self.page)
@@ -165,7 +166,8 @@ def test_officials_sign_in_through_the_provider(oidc_app, browser, shots):
     assert "Signed in as Mario Rossi (mario.rossi@example.org) · editor" in editor.sidebar_text()
     editor.shot("2-editor-back-on-carica-en")
     editor.page.get_by_role("link", name="Overview").click()                 # signed in on every page of the frame
-    wait_for_app(editor.page, "Mario Rossi (mario.rossi@example.org) · editor")
+    wait_for_app(editor.page, "Axis 5 overview")
+    assert "Signed in as Mario Rossi (mario.rossi@example.org) · editor" in editor.sidebar_text()
     editor.shot("3-editor-on-overview")
     editor.page.get_by_role("button", name="Sign out").click()
     editor.page.get_by_role("button", name="End session").click()            # the provider's own sign-out form
