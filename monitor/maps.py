@@ -11,8 +11,8 @@ import pandas as pd
 import pydeck as pdk
 
 from monitor import fmt, queries
+from monitor.settings import load_settings
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_URL = "app/static"
 # Viridis in 5 classes (colour-blind safe, ordered light to dark is not needed: the legend names each class).
 SEQUENTIAL = [[253, 231, 37], [94, 201, 98], [33, 145, 140], [59, 82, 139], [68, 1, 84]]
@@ -61,7 +61,7 @@ def static_url(collection: dict, stem: str) -> str:
     """Write a GeoJSON once under static/geo/ (name = content hash) and return its relative URL."""
     body = json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     name = f"{stem}-{hashlib.sha256(body).hexdigest()[:16]}.json"
-    target = STATIC_DIR / "geo" / name
+    target = load_settings().static_dir / "geo" / name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")

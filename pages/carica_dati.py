@@ -1,6 +1,4 @@
 """Carica dati: an official uploads a CSV, sees every problem or the preview of the change, and publishes it."""
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -10,11 +8,12 @@ from etl.uploads.diff import counts, diff_against_published
 from etl.uploads.report import how_many, preview_table, problems_table
 from etl.uploads.templates import KINDS, TEMPLATES, meanings, template_bytes
 from etl.uploads.validate import too_large, validate_file
-from monitor import signin, ui
+from monitor import signin, ui, upload_gate
 from monitor.settings import load_settings
 from monitor.ui import L
 
 who = signin.require_role("editor")  # re-checked on the server at every run
+upload_gate.allow_this_session()     # the server takes files only from a session that got this far
 settings = load_settings()
 lang = ui.lang()
 st.title(L("Carica dati", "Upload data"))
@@ -40,7 +39,7 @@ kind = st.selectbox(L("Tipo di file", "File kind"), kinds, key="upload_kind",
                     else TEMPLATES[k].title_it if k in TEMPLATES else k)
 round_number = st.session_state.setdefault("upload_round", 0)
 uploaded = st.file_uploader(L("File CSV", "CSV file"), type=["csv", "txt"], key=f"upload_file_{round_number}",
-                            max_upload_size=max(1, math.ceil(settings.upload_max_bytes / 2**20)))
+                            max_upload_size=settings.upload_max_megabytes)
 if uploaded is None:
     st.stop()
 if uploaded.size > settings.upload_max_bytes:  # refused before its bytes are read

@@ -10,6 +10,7 @@ import pytest
 
 from monitor import auth, lockout
 from tests.browser.conftest import free_port, start_streamlit, wait_for_app
+from tests.conftest import private_paths
 
 WAIT_TEXT = re.compile(r"^Troppi tentativi: riprova alle \d\d:\d\d \(tra \d+ minut[oi]\)\.$")
 
@@ -20,7 +21,7 @@ def locked_server(built_dir, tmp_path):
     accounts = tmp_path / "accessi.toml"
     auth.save_access(accounts, auth.Access(accounts={"arossi": {
         "name": "Anna Rossi", "role": "editor", "password_hash": auth.hash_password("segreta")}}))
-    env = {**os.environ, "PSM_WAREHOUSE": str(built_dir / "warehouse.duckdb"), "PSM_DATA_DIR": str(built_dir / "data"),
+    env = {**os.environ, **private_paths(built_dir),
            "PSM_ACCOUNTS_FILE": str(accounts)}
     env.pop("PSM_MODE", None)
     running = []

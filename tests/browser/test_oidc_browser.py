@@ -17,6 +17,7 @@ import requests
 from etl.cli import main
 from monitor import auth
 from tests.browser.conftest import ROOT, free_port, start_streamlit, wait_for_app
+from tests.conftest import private_paths
 
 HOSTILE_NAME = ("**Grassetto** [link](https://example.org/phish) ![img](https://example.org/pixel.png) :red[rosso] "
                 "<img src=x onerror=\"window.pwned=1\"> <b>html</b> javascript:alert(1) ]]")
@@ -79,9 +80,9 @@ def identity_provider():
 
 
 @pytest.fixture(scope="module")
-def oidc_app(identity_provider, built_dir, browser, tmp_path_factory):
+def oidc_app(identity_provider, built_dir, tmp_path_factory):
     """The app signing officials in through the provider: secrets in a temporary file (STREAMLIT_SECRETS_FILES),
-    roles given with `etl account role`, one local account; warmed with one visit to /."""
+    roles given with `etl account role`, one local account."""
     metadata_url, _ = identity_provider
     folder = tmp_path_factory.mktemp("oidc")
     port = free_port()
@@ -99,16 +100,11 @@ def oidc_app(identity_provider, built_dir, browser, tmp_path_factory):
     access = auth.load_access(accounts)
     auth.save_access(accounts, auth.Access(access.roles, {"arossi": {
         "name": "Anna Rossi", "role": "editor", "password_hash": auth.hash_password("segreta")}}))
-    env = {**os.environ, "PSM_WAREHOUSE": str(built_dir / "warehouse.duckdb"), "PSM_DATA_DIR": str(built_dir / "data"),
+    env = {**os.environ, **private_paths(built_dir),
            "PSM_ACCOUNTS_FILE": str(accounts), "STREAMLIT_SECRETS_FILES": str(folder / "secrets.toml")}
     env.pop("PSM_MODE", None)
     proc = start_streamlit(env, port)
-    url = f"http://127.0.0.1:{port}"
-    warm = browser.new_context()  # until a first visit's deep link works (issue 12), one visit to / first
-    warm.new_page().goto(url + "/")
-    wait_for_app(warm.pages[0], "Monitor Asse 5")  # the frame's navigation, not the raw list of pages/
-    warm.close()
-    yield url
+    yield f"http://127.0.0.1:{port}"  # no warm-up: the editor's deep link is the server's first visit
     proc.terminate()
     proc.wait(timeout=20)
 
