@@ -41,7 +41,7 @@ def upload(at: AppTest, file_name: str, raw: bytes) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    parts = [e.value for e in (*at.error, *at.warning, *at.success, *at.caption, *at.markdown)]
+    parts = [e.value for e in (*at.error, *at.warning, *at.success, *at.caption, *at.markdown, *at.text)]
     parts += [df.value.to_string() for df in at.dataframe] + [card_texts(at)]
     return as_read("\n".join(str(p) for p in parts))
 
@@ -60,7 +60,8 @@ def test_protected_pages_ask_for_sign_in(officials, name):
     {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
               "microsoft": {"client_id": "id", "client_secret": "s", "server_metadata_url": "https://login.example.org"}}},
 ])
-def test_sign_in_with_the_identity_provider_when_configured(project_env, secrets):
+def test_sign_in_with_the_identity_provider_when_configured(project_env, secrets, monkeypatch):
+    monkeypatch.setattr("monitor.signin.PROBE.answers", lambda url, fresh=False: True)  # no network in tests
     at = AppTest.from_file(str(ROOT / "pages" / "carica_dati.py"), default_timeout=180)
     at.user, at.secrets = {}, secrets
     at.run()
