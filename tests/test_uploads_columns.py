@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from bench.upload_check import upload_csv
-from etl.uploads import dialect, numbers
+from etl import cell_rules
+from etl.uploads import column_kernels, dialect
 from etl.uploads.problems import NOT_A_NUMBER, NUMBER_HINTS
 from etl.uploads.validate import validate_file
 from tests.upload_cases import INDICATOR_HEADER, indicators
@@ -43,8 +44,8 @@ def _as_list(series: pd.Series) -> list[str | None]:
 @pytest.mark.parametrize("decimal", [",", "."])
 def test_column_numbers_are_the_per_cell_numbers(decimal):
     cells = _number_cells(7, 20_000)
-    read = numbers.column_to_number(pd.Series(cells, dtype="str"), decimal)
-    assert _as_list(read) == [numbers.to_number(cell, decimal) for cell in cells]
+    read = column_kernels.column_to_number(pd.Series(cells, dtype="str"), decimal)
+    assert _as_list(read) == [cell_rules.to_number(cell, decimal) for cell in cells]
 
 
 @pytest.mark.parametrize("decimal", [",", "."])
@@ -54,7 +55,7 @@ def test_columns_of_only_digits_and_decimal_marks_are_read_as_the_per_cell_rules
         cells = ["".join(rnd.choice("0123456789" * 2 + decimal * rnd.randint(0, 3)) for _ in range(rnd.randint(1, 6)))
                  if rnd.random() < 0.9 else None for _ in range(rnd.randint(1, 8))]
         column = pd.Series(["9" + decimal + "9"] + cells, dtype="str").iloc[1:]     # a slice of its Arrow data
-        assert _as_list(numbers.column_to_number(column, decimal)) == [numbers.to_number(c, decimal) for c in cells]
+        assert _as_list(column_kernels.column_to_number(column, decimal)) == [cell_rules.to_number(c, decimal) for c in cells]
 
 
 @pytest.mark.parametrize("separator", [";", ","])
@@ -63,8 +64,8 @@ def test_decimal_mark_of_columns_is_the_per_cell_answer(separator):
     rnd = random.Random(3)
     for size in (1, 2, 5, 50, 500) * 20:
         sample = rnd.sample(cells, size)
-        assert numbers.decimal_of_columns([pd.Series(sample, dtype="str")], separator) == \
-            numbers.detect_decimal(sample, separator), sample
+        assert column_kernels.decimal_of_columns([pd.Series(sample, dtype="str")], separator) == \
+            cell_rules.detect_decimal(sample, separator), sample
 
 
 def test_column_codes_and_dates_are_the_per_cell_ones():
@@ -72,15 +73,15 @@ def test_column_codes_and_dates_are_the_per_cell_ones():
     codes = ["".join(rnd.choice("0123456789.0 a\u0663") for _ in range(rnd.randint(1, 8))).strip() or None
              for _ in range(10_000)]
     levels = [rnd.choice(["comune", "zona", "cm", None, "regione"]) for _ in codes]
-    read = numbers.column_to_territory_code(pd.Series(levels, dtype="str"), pd.Series(codes, dtype="str"))
-    assert _as_list(read) == [numbers.to_territory_code(level, code) for level, code in zip(levels, codes)]
-    assert _as_list(numbers.column_to_comune_code(pd.Series(codes, dtype="str"))) == \
-        [numbers.to_comune_code(code) for code in codes]
+    read = column_kernels.column_to_territory_code(pd.Series(levels, dtype="str"), pd.Series(codes, dtype="str"))
+    assert _as_list(read) == [cell_rules.to_territory_code(level, code) for level, code in zip(levels, codes)]
+    assert _as_list(column_kernels.column_to_comune_code(pd.Series(codes, dtype="str"))) == \
+        [cell_rules.to_comune_code(code) for code in codes]
     dates = [f"{rnd.randint(0, 32)}{rnd.choice('/.-')}{rnd.randint(0, 13)}{rnd.choice('/.-')}{rnd.randint(0, 2100):04d}"
              if rnd.random() < 0.6 else f"{rnd.randint(0, 2100):04d}-{rnd.randint(0, 13):02d}-{rnd.randint(0, 32):02d}"
              for _ in range(10_000)] + ["29/02/2024", "29/02/2023", "\uff10\uff11/01/2020", "01/01/0000", "2020-1-1"]
-    assert _as_list(numbers.column_to_iso_date(pd.Series(dates, dtype="str"))) == \
-        [numbers.to_iso_date(date) for date in dates]
+    assert _as_list(column_kernels.column_to_iso_date(pd.Series(dates, dtype="str"))) == \
+        [cell_rules.to_iso_date(date) for date in dates]
 
 
 ROWS = ["share_comuni_nido;cm;001;2023;T;45,2;;;nota\n", "pharmacies;comune;1272;2023;T;215;215;;\n"]
@@ -203,12 +204,12 @@ def test_columns_read_as_numbers_at_once_are_the_per_cell_numbers(decimal):
         cells = ["".join(rnd.choice("0123456789" * 3 + decimal + "-e") for _ in range(rnd.randint(1, 7)))
                  if rnd.random() < 0.9 else None for _ in range(rnd.randint(1, 6))]
         for integer in (False, True):
-            number = numbers.column_as_number(pd.Series(cells, dtype="str"), decimal, integer)
+            number = column_kernels.column_as_number(pd.Series(cells, dtype="str"), decimal, integer)
             if number is None:
                 continue
             read_at_once += 1
-            expected = [numbers.to_number(c, decimal) for c in cells]
-            assert all(not e.startswith(numbers.NOT_READABLE) for e in expected if e is not None)
+            expected = [cell_rules.to_number(c, decimal) for c in cells]
+            assert all(not e.startswith(cell_rules.NOT_READABLE) for e in expected if e is not None)
             assert [None if v != v else v for v in number.tolist()] == \
                 [float(e) if e is not None else None for e in expected]          # the same float, exactly
             assert str(number.dtype) == ("int64" if integer else "float64")

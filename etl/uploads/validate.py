@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
-from etl.uploads import native, numbers, prepare, problems
+from etl.uploads import native, prepare, problems
+from etl.uploads.arrow_strings import arrow_text, may_contain, starts_with_any
 from etl.uploads.dialect import DialectError, read_table
 from etl.uploads.registry import Registry, current_registry
 from etl.uploads.templates import EXAMPLE_NOTE, KINDS, TEMPLATES
@@ -170,10 +171,10 @@ def _warnings(cells: pd.DataFrame) -> list[str]:
     """A warning for the cells that start like a formula (=, +, - or @) and are not numbers."""
     count = 0
     for column in cells.columns:
-        if not numbers.may_contain(numbers.arrow_text(cells[column]), "".join(FORMULA_START)):
+        if not may_contain(arrow_text(cells[column]), "".join(FORMULA_START)):
             continue
-        text = numbers.arrow_text(cells[column].dropna().astype(str))
-        formula_like = numbers.starts_with_any(text, FORMULA_START)
+        text = arrow_text(cells[column].dropna().astype(str))
+        formula_like = starts_with_any(text, FORMULA_START)
         if formula_like.any():
             starts = pd.Series(text.filter(pa.array(formula_like)), dtype="str").str.replace(",", ".", regex=False)
             count += int(pd.to_numeric(starts, errors="coerce").isna().sum())
