@@ -8,7 +8,7 @@ import pytest
 
 from bench.upload_check import upload_csv
 from etl import cell_rules
-from etl.uploads import column_kernels, dialect
+from etl.uploads import column_kernels, csv_kernels, dialect
 from etl.uploads.problems import NOT_A_NUMBER, NUMBER_HINTS
 from etl.uploads.validate import validate_file
 from tests.upload_cases import INDICATOR_HEADER, indicators
@@ -104,10 +104,10 @@ def test_the_column_readers_give_the_csv_module_table(body, regular):
     table = dialect.read_table(raw)
     header = table.header
     text = raw.decode("utf-8")
-    cells, bad = dialect._record_cells(text, ";", header, len(header))
+    cells, bad = dialect.record_cells(text, ";", header, len(header))
     pd.testing.assert_frame_equal(table.cells, cells)
     assert table.bad_lines == bad
-    assert (dialect._regular_cells(text, ";", 1, header, len(header)) is not None) == regular
+    assert (csv_kernels.regular_cells(text, ";", 1, header, len(header)) is not None) == regular
 
 
 def test_quoted_files_are_read_by_the_csv_module():
