@@ -18,8 +18,8 @@ from etl.uploads.templates import Template
 from monitor.progress_status import STATUSES
 
 # Status labels in either language are accepted for the status code: "In corso" → in_corso.
-STATUS_WORDS = {**{code: code for code in STATUSES},
-                **{label.lower(): code for code, labels in STATUSES.items() for label in labels}}
+STATUS_BY_LABEL = {**{code: code for code in STATUSES},
+                   **{label.lower(): code for code, labels in STATUSES.items() for label in labels}}
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -56,7 +56,7 @@ def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
         cells["sex"] = cells["sex"].str.upper().fillna("T")
     if "status" in cells:
         cells["status"] = text_series(pyarrow.array(per_distinct(
-            cells["status"], lambda v: STATUS_WORDS.get(v.lower(), v) if isinstance(v, str) else None),
+            cells["status"], lambda v: STATUS_BY_LABEL.get(v.lower(), v) if isinstance(v, str) else None),
             pyarrow.large_string()), cells.index)
     if "territory_code" in cells:
         levels = cells["level"] if "level" in cells else pd.Series(None, index=cells.index)
