@@ -153,6 +153,12 @@ def test_formula_like_cells_are_kept_as_text_with_a_warning():
     assert any("neutralizzate" in w for w in report.warnings)
 
 
+def test_cells_that_start_like_a_formula_are_warned_of_unless_the_cell_rules_read_a_number():
+    raw = indicators("population;comune;1272;2023;T;-1.234,5;;;-3\n", "population;comune;1063;2023;T;+7;;;+1 234\n",
+                     "population;comune;1001;2023;T;4;;;-1e5\n", "population;comune;1028;2023;T;4;;;=1\n")
+    assert validate_file(raw, "formule.csv").warnings[0].startswith("2 celle iniziano con")    # -1e5 and =1
+
+
 def test_zone_list_needs_every_comune_and_published_counts():
     lines = template_text("zones").splitlines()
     moved = [lines[0]] + [line.replace(";8;Canavese occidentale", ";9;Eporediese") if line.startswith("001001")
