@@ -55,7 +55,8 @@ def test_columns_of_only_digits_and_decimal_marks_are_read_as_the_per_cell_rules
         cells = ["".join(rnd.choice("0123456789" * 2 + decimal * rnd.randint(0, 3)) for _ in range(rnd.randint(1, 6)))
                  if rnd.random() < 0.9 else None for _ in range(rnd.randint(1, 8))]
         column = pd.Series(["9" + decimal + "9"] + cells, dtype="str").iloc[1:]     # a slice of its Arrow data
-        assert _as_list(column_kernels.column_to_number(column, decimal)) == [cell_rules.to_number(c, decimal) for c in cells]
+        expected = [cell_rules.to_number(c, decimal) for c in cells]
+        assert _as_list(column_kernels.column_to_number(column, decimal)) == expected
 
 
 @pytest.mark.parametrize("separator", [";", ","])
@@ -86,10 +87,11 @@ def test_column_codes_and_dates_are_the_per_cell_ones():
 
 # Cells at the edges of the rules, for every kernel: numbers, marks, dates, codes, letters, other scripts' digits.
 EDGE_CELLS = ["0", "007", "-0", "+1", "\u22123", "1.234", "1.234,5", "1,234.5", "1 234,5", "1\u00a0234", "1\u202f234,5",
-              "12 34", ",5", ".5", "5,", "5.", ",", ".", "-", "+", "1,2,3", "1.2.3", "1.23", "1,23", "12%", "1e5", "nan",
-              "inf", "\u0663", "\uff11", "\u00b3", "1.0", "1272.0", "001272", "1272", "1234567", "01", "1", "201",
-              "0201", "05", "00", "31/03/2026", "31.03.2026", "31-03-2026", "2026-03-31", "29/02/2024", "29/02/2023",
-              "1/1/2020", "2026-3-31", "00/01/2020", "\u0663\u0661/03/2026", "abc", "\u00e8", "1\u00e8", None]
+              "12 34", ",5", ".5", "5,", "5.", ",", ".", "-", "+", "1,2,3", "1.2.3", "1.23", "1,23", "12%", "1e5",
+              "nan", "inf", "\u0663", "\uff11", "\u00b3", "1.0", "1272.0", "001272", "1272", "1234567", "01", "1",
+              "201", "0201", "05", "00", "31/03/2026", "31.03.2026", "31-03-2026", "2026-03-31", "29/02/2024",
+              "29/02/2023", "1/1/2020", "2026-3-31", "00/01/2020", "\u0663\u0661/03/2026", "abc", "\u00e8", "1\u00e8",
+              None]
 CELL_ALPHABET = list("0123456789") * 2 + list(",.-+/ e") + ["\u2212", "\u00a0", "\u202f", "\u0663", "\u00b3", "\u00e8"]
 
 
@@ -102,7 +104,7 @@ def _kernel_cells(seed: int, count: int) -> list[str | None]:
 
 
 LEVELS = ["comune", "zona", "cm", "regione", None]
-# Each kernel of column_kernels with the cell rule it must give, cell by cell: (kernel(cells, levels), rule(cell, level)).
+# Each kernel with the cell rule it must give, cell by cell: (kernel(cells, levels), rule(cell, level)).
 KERNELS = {
     "column_to_number": [(lambda cells, _, decimal=decimal: column_kernels.column_to_number(cells, decimal),
                           lambda cell, _, decimal=decimal: cell_rules.to_number(cell, decimal)) for decimal in ",."],
@@ -173,8 +175,8 @@ def test_the_column_readers_give_the_csv_module_table(body, regular):
     assert (csv_kernels.regular_cells(text, ";", 1, header, len(header)) is not None) == regular
 
 
-FIELDS = ["", "", " ", "x", " x ", "1,5", "\u00a0y\u2003", "\u00e8", "\t", "a b", "  ", "\u00e8 ", "\u3000z", "\u2028", "\x0bq\x1f",
-          "\u200bw"]
+FIELDS = ["", "", " ", "x", " x ", "1,5", "\u00a0y\u2003", "\u00e8", "\t", "a b", "  ", "\u00e8 ", "\u3000z", "\u2028",
+          "\x0bq\x1f", "\u200bw"]
 
 
 def test_both_column_readers_give_the_csv_module_cells_on_random_files():

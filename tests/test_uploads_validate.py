@@ -100,7 +100,8 @@ def test_a_superscript_digit_as_a_code_is_a_problem_of_its_cell():
         (2, "territory_code", "\u00b3"), (3, "territory_code", "\u00b2\u2070\u00b9"),
         (4, "territory_code", "\u00b9\u00b2")]
     assert all(m.startswith("territorio sconosciuto") for m in problems["message"])
-    assert cell_rules.to_territory_code("zona", "\u00b3") == "\u00b3" and cell_rules.to_comune_code("\u00b3") == "\u00b3"
+    assert cell_rules.to_territory_code("zona", "\u00b3") == "\u00b3"
+    assert cell_rules.to_comune_code("\u00b3") == "\u00b3"
 
 
 def test_a_year_without_its_value_is_a_problem_of_the_empty_cell():

@@ -1,4 +1,4 @@
-"""Numbers and codes in the connectors' files: the upload cell rules, so one CSV reads the same as a file or a template."""
+"""Numbers and codes in connectors' files: the upload cell rules, so a CSV reads alike as native file and template."""
 from __future__ import annotations
 
 import json
