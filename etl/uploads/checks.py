@@ -101,7 +101,7 @@ def missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def numbers(df: pd.DataFrame, column: str) -> np.ndarray:
+def float_array(df: pd.DataFrame, column: str) -> np.ndarray:
     """num() as a float array: unreadable or missing cells as NaN."""
     return num(df, column).to_numpy(dtype=np.float64, na_value=np.nan)
 
@@ -161,7 +161,7 @@ def in_indicator_range(df: pd.DataFrame, column: str) -> pd.Series:
     ranges = REGISTRY.get().ranges
     low = per_row(df, lambda c: ranges.get(c, (-math.inf,))[0], float)
     high = per_row(df, lambda c: ranges.get(c, (0, math.inf))[1], float)
-    value = numbers(df, column)
+    value = float_array(df, column)
     return mask(df, np.isnan(value) | np.isnan(low) | ((value >= low) & (value <= high)))
 
 
