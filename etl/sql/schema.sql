@@ -1,4 +1,5 @@
--- Warehouse tables. Grain sentences are in README.md; checks are in etl/sql/checks/.
+-- Warehouse tables. Grain sentences are in README.md; a table's grain is its primary key where it has one;
+-- checks are in etl/sql/checks/.
 
 create table source (
     source_code varchar primary key,
@@ -94,7 +95,8 @@ create table observation (
     derived boolean not null,
     source_code varchar not null,
     load_id varchar not null,
-    note varchar
+    note varchar,
+    primary key (indicator_code, level, territory_code, period, sex)
 );
 
 create table strategy (
@@ -115,6 +117,7 @@ create table action (
     text_it varchar not null
 );
 
+-- No primary key: zone_id is null for the whole CM; the grain is checked in checks/action_progress_grain_unique.sql.
 create table action_progress (
     action_code varchar not null,
     zone_id integer,              -- null: the whole Città metropolitana
@@ -137,7 +140,8 @@ create table indicator_target (
     target_period integer,
     target_value double,
     note varchar,
-    load_id varchar not null
+    load_id varchar not null,
+    primary key (indicator_code, level, territory_code, sex)
 );
 
 create table build_info (

@@ -1,13 +1,12 @@
--- One row per indicator × level × territory × period × sex. The latest load wins on each key; zone and
--- CM rows are derived from comune numerators and denominators (complete coverage only, never averages
+-- One row per indicator × level × territory × period × sex. The latest load wins on each key (latest_load.sql);
+-- zone and CM rows are derived from comune numerators and denominators (complete coverage only, never averages
 -- of rates) unless a source gives them; F−M gaps are computed at every level from the F and M rows.
-create table observation_built as
-with latest as (
-    select * exclude (batch_seq, row_seq), false as derived
-    from stg_observation
-    qualify row_number() over (
-        partition by indicator_code, level, territory_code, period, sex
-        order by batch_seq desc, row_seq desc) = 1
+create temp table observation_built as
+with staged as (
+    select *, (indicator_code, level, territory_code, period, sex) as grain from stg_observation
+),
+latest as (
+    select * exclude (batch_seq), false as derived from latest_load('staged')
 ),
 additive as (
     select l.*, m.zone_id, i.aggregation, i.scale
@@ -64,4 +63,9 @@ gaps as (
 select indicator_code, level, territory_code, period, sex, value, numerator, denominator, derived,
        source_code, load_id, note
 from (select * from with_aggregates union all by name select * from gaps)
-order by indicator_code, level, territory_code, period, sex
+order by indicator_code, level, territory_code, period, sex;
+
+insert into observation by name
+select * from observation_built order by indicator_code, level, territory_code, period, sex;
+
+drop table observation_built;
