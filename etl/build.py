@@ -19,7 +19,7 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 Progress = Callable[[int, int, str], None]
 STEPS = 8
 # The marts of loaded rows, in the order they run (each etl/sql/marts/<name>.sql); latest_load is the rule they share.
-MARTS = ("latest_load", "observation", "action_progress", "indicator_target")
+MARTS = ("latest_load", "observation", "observation_load", "action_progress", "indicator_target")
 
 
 class BuildCheckError(Exception):
@@ -142,7 +142,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress) ->
 
 
 def run_marts(con: duckdb.DuckDBPyConnection, staged: dict[str, pd.DataFrame]) -> None:
-    """Fill observation, action_progress and indicator_target from the staging frames
+    """Fill observation, observation_load, action_progress and indicator_target from the staging frames
     (stg_observation, stg_action_progress, stg_indicator_target) with the SQL files of MARTS, in order."""
     for name, frame in staged.items():
         con.register(name, frame)
@@ -288,7 +288,7 @@ def _insert_loads(con, loads: list[dict]) -> None:
     con.execute("""
         update load set status = 'superseded'
         where status = 'active' and kind in ('etl', 'upload') and rows > 0
-          and not exists (select 1 from observation o where o.load_id = load.load_id)
+          and not exists (select 1 from observation_load o where o.load_id = load.load_id)
           and not exists (select 1 from action_progress p where p.load_id = load.load_id)
           and not exists (select 1 from indicator_target t where t.load_id = load.load_id)
           and load_id <> (select value from build_info where key = 'zone_list_load')

@@ -94,9 +94,19 @@ create table observation (
     denominator double,
     derived boolean not null,
     source_code varchar not null,
-    load_id varchar not null,
+    load_id varchar not null,     -- the latest load the row came from (every one in observation_load)
     note varchar,
     primary key (indicator_code, level, territory_code, period, sex)
+);
+
+create table observation_load (
+    indicator_code varchar not null,
+    level varchar not null,
+    territory_code varchar not null,
+    period integer not null,
+    sex varchar not null,
+    load_id varchar not null,
+    primary key (indicator_code, level, territory_code, period, sex, load_id)
 );
 
 create table strategy (
