@@ -129,6 +129,7 @@ def load_indicators(path: Path | None = None) -> pd.DataFrame:
         by_sex=reg["by_sex"] == "1",
         headline_order=pd.to_numeric(reg["headline_order"].replace("", None)).astype("Int64"),
         gap_of=reg["gap_of"].replace("", None),
+        flag_of=reg["flag_of"].replace("", None),
     )
 
 

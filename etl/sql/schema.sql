@@ -74,6 +74,7 @@ create table indicator (
     aggregation varchar not null check (aggregation in ('sum', 'ratio', 'gap', 'none')),
     scale double not null,
     gap_of varchar,
+    flag_of varchar,              -- a yes/no indicator made from a count: 100 where that count is above 0
     by_sex boolean not null,
     comune_kind varchar not null check (comune_kind in ('value', 'flag')),
     headline_order integer,

@@ -1,6 +1,6 @@
 -- One row per indicator × level × territory × period × sex. The latest load wins on each key (latest_load.sql);
--- then, where no load gives the row: zone and CM rows from comune numerators and denominators (complete coverage
--- only, never averages of rates), F−M gaps at every level.
+-- then, where no load gives the row: comune flags from counts (indicator.flag_of), zone and CM rows from comune
+-- numerators and denominators (complete coverage only, never averages of rates), F−M gaps at every level.
 -- `loads` lists every load a row came from (observation_load.sql); `load_id` is the latest of them.
 create temp table observation_built as
 with staged as (
@@ -9,9 +9,22 @@ with staged as (
 given as (
     select *, [load_id] as loads, false as derived from latest_load('staged')
 ),
+flags as (
+    select i.code as indicator_code, c.level, c.territory_code, c.period, c.sex,
+           case when c.value > 0 then 100.0 else 0.0 end as value,
+           case when c.value > 0 then 1.0 else 0.0 end as numerator, 1.0 as denominator,
+           c.note, c.source_code, c.load_id, c.batch_seq, c.loads, true as derived
+    from indicator i
+    join given c on c.indicator_code = i.flag_of and c.level = 'comune' and c.value is not null
+),
+comune_rows as (
+    select * from given
+    union all by name
+    select f.* from flags f anti join given g using (indicator_code, level, territory_code, period, sex)
+),
 additive as (
     select r.*, m.zone_id, i.aggregation, i.scale
-    from given r
+    from comune_rows r
     join municipality m on m.istat_code = r.territory_code
     join indicator i on i.code = r.indicator_code
     where r.level = 'comune' and i.aggregation in ('sum', 'ratio') and r.numerator is not null
@@ -43,7 +56,7 @@ aggregates as (
                                     else (select z.comuni from zone z where cast(z.zone_id as varchar) = g.territory_code) end
 ),
 with_aggregates as (
-    select * from given
+    select * from comune_rows
     union all by name
     select a.* from aggregates a anti join given g using (indicator_code, level, territory_code, period, sex)
 ),
