@@ -9,7 +9,7 @@ import pandas as pd
 import shapely
 
 from etl.sources.common import (FormatError, Parsed, cm_comuni, cm_shapes, comune_code, decimal_mark, decode_text,
-                                find_column, flag_rows, load_meta, norm_label, observations, read_delimited, read_numbers,
+                                find_column, load_meta, norm_label, observations, read_delimited, read_numbers,
                                 year_from_name)
 
 SOURCE = "post_offices"
@@ -42,14 +42,13 @@ def comuni_of_points(lons: list[float], lats: list[float]) -> list[str | None]:
 
 
 def _counts(comuni: list[str | None], period: int, note: str, parsed: Parsed) -> Parsed:
-    """post_offices for every comune of the CM (0 where none: the source covers the whole province) and flags."""
+    """post_offices for every comune of the CM (0 where none: the source covers the whole province)."""
     parsed.skip("uffici fuori dalla Città metropolitana (o senza comune riconoscibile)", sum(c is None for c in comuni))
     counted = pd.Series([c for c in comuni if c]).value_counts().to_dict()
     everyone = cm_comuni()
     rows = [{"indicator_code": "post_offices", "level": "comune", "territory_code": code, "period": period, "sex": "T",
              "value": float(counted.get(code, 0)), "numerator": float(counted.get(code, 0)), "note": note}
             for code in sorted(everyone)]
-    rows += flag_rows("share_comuni_post_office", period, set(everyone), set(counted), note)
     parsed.observations = observations(rows)
     return parsed
 
