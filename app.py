@@ -5,7 +5,7 @@ import os
 
 import streamlit as st
 
-from monitor import data, embed, sockets, ui
+from monitor import data, embed, signin, sockets, ui, upload_gate
 from monitor.i18n import LANGUAGES
 from monitor.settings import load_settings
 
@@ -74,8 +74,10 @@ with st.sidebar:
                  format_func=lambda z: f"{z} · {zone_names[z]}",
                  placeholder=L("Tutta la Città metropolitana", "Whole Metropolitan City"),
                  key="zona")
+signin.show_signed_in(navigation)  # who is signed in, on every page; back to the page a sign-in started from
 
 full_page_link = embed.link_slot()
+upload_gate.close_for_this_session()   # only the upload page, after its role check, opens it again
 try:
     page.run()
 finally:

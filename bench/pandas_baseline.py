@@ -47,14 +47,13 @@ def headline(t: CsvTables) -> pd.DataFrame:
     rows = (indicator.merge(current, left_on="code", right_on="indicator_code", how="left", suffixes=("_i", ""))
             .merge(previous, left_on="code", right_on="indicator_code", how="left", suffixes=("", "_p")))
     rows["source_code"] = rows["source_code"].fillna(rows["source_code_i"])
-    rows["load_key"] = rows["load_id"].str.split("+").str[0]
     source = t.get("source")[["source_code", "producer", "citation", "licence", "url"]]
     load = t.get("load")[["load_id", "created_at", "kind", "created_by"]].rename(columns={
-        "load_id": "load_key", "created_at": "loaded_at", "kind": "load_kind", "created_by": "loaded_by"})
+        "created_at": "loaded_at", "kind": "load_kind", "created_by": "loaded_by"})
     target = t.get("indicator_target")
     target = target[(target["level"] == "cm") & (target["sex"] == "T")][
         ["indicator_code", "target_period", "target_value", "baseline_period", "baseline_value"]]
-    rows = (rows.merge(source, on="source_code", how="left").merge(load, on="load_key", how="left")
+    rows = (rows.merge(source, on="source_code", how="left").merge(load, on="load_id", how="left")
             .merge(target.rename(columns={"indicator_code": "code"}), on="code", how="left"))
     return rows.sort_values("headline_order", ignore_index=True)
 

@@ -27,7 +27,9 @@ def free_port() -> int:
 def project_env(folder: Path, **extra: str) -> dict:
     """Environment pointing the app and the ETL at folder (never the default warehouse)."""
     env = {**os.environ, "PSM_WAREHOUSE": str(folder / "warehouse.duckdb"), "PSM_DATA_DIR": str(folder / "data"),
-           "PSM_PUBLIC_WAREHOUSE": str(folder / "public" / "warehouse.duckdb"), **extra}
+           "PSM_PUBLIC_WAREHOUSE": str(folder / "public" / "warehouse.duckdb"),
+           "PSM_ACCOUNTS_FILE": str(folder / "data" / "accounts.toml"), "PSM_STATIC_DIR": str(folder / "static"),
+           **extra}
     env.pop("PSM_MODE", None)
     return env
 
@@ -41,11 +43,11 @@ def build_warehouse(folder: Path) -> Path:
 
 @contextlib.contextmanager
 def streamlit_server(folder: Path, options: dict[str, str] | None = None):
-    """Run `streamlit run app.py` (bare page enabled) on a free port; yield (ws_url, process); stop it after."""
+    """Run the app through its launcher (bare page enabled) on a free port; yield (ws_url, process); stop it after."""
     port = free_port()
     flags = [f"--{name}={value}" for name, value in (options or {}).items()]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "monitor.launcher", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", *flags],
         cwd=ROOT, env=project_env(folder, PSM_BENCH_BARE="1"),
         stdout=subprocess.DEVNULL, stderr=open(folder / "streamlit.log", "w"))

@@ -8,7 +8,8 @@ import duckdb
 from bench import server
 
 SCHEMA = server.ROOT / "etl" / "sql" / "schema.sql"
-# Tables copied as they are from a warehouse built from the bundled data (observation is generated instead).
+# Tables copied as they are from a warehouse built from the bundled data (observation is generated instead;
+# observation_load stays empty: no page query reads it).
 COPIED = ("source", "load", "zone", "municipality", "population_age", "indicator", "strategy", "action",
           "action_progress", "indicator_target", "build_info")
 

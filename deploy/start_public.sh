@@ -7,13 +7,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 export PSM_MODE=public
-exec "${PYTHON:-python3}" -m streamlit run app.py \
+exec "${PYTHON:-python3}" -m monitor.launcher \
     --server.port "${1:-8501}" \
     --server.address "${2:-127.0.0.1}" \
     --server.headless true \
     --browser.gatherUsageStats false \
     --server.enableAgentApi false \
-    --server.maxUploadSize 1 \
     --server.enableXsrfProtection true \
     --server.enableCORS true \
     --server.enableStaticServing true \

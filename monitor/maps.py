@@ -1,4 +1,7 @@
-"""Maps of the comuni (pydeck): geometry in a static file the browser fetches once; colours and outlines per rerun."""
+"""Maps of the comuni (pydeck): geometry in a static file the browser fetches once; colours and outlines per rerun.
+
+The tooltip is text, never HTML: deck.gl writes it with innerText, so no name can build an element in it.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -10,15 +13,22 @@ from pathlib import Path
 import pandas as pd
 import pydeck as pdk
 
-from monitor import fmt, queries
+from monitor import fmt, plain, queries
+from monitor.settings import load_settings
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_URL = "app/static"
 # Viridis in 5 classes (colour-blind safe, ordered light to dark is not needed: the legend names each class).
 SEQUENTIAL = [[253, 231, 37], [94, 201, 98], [33, 145, 140], [59, 82, 139], [68, 1, 84]]
 FLAG_COLORS = {True: [0, 114, 178], False: [230, 159, 0]}   # Okabe-Ito blue = yes, orange = no
 MISSING_COLOR = [200, 200, 200]
 VIEW = pdk.ViewState(latitude=45.13, longitude=7.45, zoom=7.9, min_zoom=6, max_zoom=13)
+TOOLTIP_STYLE = {"fontSize": "13px", "maxWidth": "26rem", "whiteSpace": "pre-wrap", "overflowWrap": "anywhere"}
+
+
+def template_literal(text) -> str:
+    """Text for a tooltip template or a property it shows: a word joiner after each '{', so that no '{name}'
+    in it is taken for a placeholder (the tooltip fills {name} with the comune's property of that name)."""
+    return "" if text is None else str(text).replace("{", "{" + plain.WORD_JOINER)
 
 
 def combo_key(indicator: str, period: int, sex: str) -> str:
@@ -45,7 +55,8 @@ def feature_collection(geometry: pd.DataFrame, zone_names: dict, values: dict[st
     comuni = geometry[geometry["level"] == "comune"].sort_values("code")
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": json.loads(row.geojson),
-         "properties": {"c": row.code, "n": row.name, "z": zone_names.get(row.zone_id, ""), **values.get(row.code, {})}}
+         "properties": {"c": row.code, "n": template_literal(row.name),
+                        "z": template_literal(zone_names.get(row.zone_id, "")), **values.get(row.code, {})}}
         for row in comuni.itertuples(index=False)]}
 
 
@@ -61,7 +72,7 @@ def static_url(collection: dict, stem: str) -> str:
     """Write a GeoJSON once under static/geo/ (name = content hash) and return its relative URL."""
     body = json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     name = f"{stem}-{hashlib.sha256(body).hexdigest()[:16]}.json"
-    target = STATIC_DIR / "geo" / name
+    target = load_settings().static_dir / "geo" / name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
@@ -105,15 +116,24 @@ def view_of(centroids: pd.DataFrame | None) -> pdk.ViewState:
                          zoom=9.2, min_zoom=6, max_zoom=13)
 
 
-def deck(comuni_url: str, zones_url: str, fill: str, tooltip_html: str, view: pdk.ViewState = VIEW) -> pdk.Deck:
-    """Choropleth of the comuni with the zone outlines on top; both geometries are static files fetched once."""
+def tooltip_text(zone_label: str, indicator_name: str, key: str, source: str) -> str:
+    """The comune's tooltip as a text template: its name, its zone, the indicator's value for combo_key `key`
+    and the source line; every text given is kept literal."""
+    return "\n".join(["{n}", template_literal(zone_label) + ": {z}",
+                      template_literal(indicator_name) + ": {v_" + key + "}", template_literal(source)])
+
+
+def deck(comuni_url: str, zones_url: str, fill: str, tooltip: str, view: pdk.ViewState = VIEW) -> pdk.Deck:
+    """Choropleth of the comuni with the zone outlines on top; both geometries are static files fetched once.
+
+    tooltip is a text template (tooltip_text): deck.gl shows it with innerText, so nothing in it is HTML."""
     comuni = pdk.Layer("GeoJsonLayer", data=comuni_url, id="comuni", pickable=True, stroked=True, filled=True,
                        get_fill_color=fill, get_line_color=[255, 255, 255], line_width_min_pixels=0.4, opacity=0.85,
                        update_triggers={"getFillColor": fill})
     outlines = pdk.Layer("GeoJsonLayer", data=zones_url, id="zone", stroked=True, filled=False,
                          get_line_color=[20, 20, 20], line_width_min_pixels=1.6, pickable=False)
     return pdk.Deck(layers=[comuni, outlines], initial_view_state=view, map_style=None,
-                    tooltip={"html": tooltip_html, "style": {"fontSize": "13px"}})
+                    tooltip={"text": tooltip, "style": TOOLTIP_STYLE})
 
 
 def legend(breaks: list[float], unit: str, decimals: int, lang: str, flag: bool) -> pd.DataFrame:

@@ -14,6 +14,7 @@ _KEYS = {
     "warehouse": ("paths", "warehouse", "PSM_WAREHOUSE"),
     "data_dir": ("paths", "data_dir", "PSM_DATA_DIR"),
     "public_warehouse": ("paths", "public_warehouse", "PSM_PUBLIC_WAREHOUSE"),
+    "static_dir": ("paths", "static_dir", "PSM_STATIC_DIR"),
     "mode": ("app", "mode", "PSM_MODE"),
     "default_language": ("app", "default_language", "PSM_LANGUAGE"),
     "upload_max_bytes": ("uploads", "max_bytes", "PSM_UPLOAD_MAX_BYTES"),
@@ -32,8 +33,9 @@ class Settings:
     mode: str
     default_language: str
     build: dict
-    upload_max_bytes: int = 10_000_000
+    upload_max_bytes: int = 10 * 2**20
     accounts_file: Path | None = None
+    static_dir: Path = PROJECT_ROOT / "static"
 
     @property
     def is_public(self) -> bool:
@@ -43,6 +45,11 @@ class Settings:
     def served_warehouse(self) -> Path:
         """The file the app reads: the published copy in public mode, the live one otherwise."""
         return self.public_warehouse if self.is_public else self.warehouse
+
+    @property
+    def upload_max_megabytes(self) -> int:
+        """The upload limit in Streamlit's megabytes (2**20 bytes), rounded up: the widget's and the server's limit."""
+        return max(1, -(-self.upload_max_bytes // 2**20))
 
 
 def _resolve(path: str) -> Path:
@@ -87,6 +94,7 @@ def _read_settings(config_path: Path) -> Settings:
         mode=values["mode"],
         default_language=values["default_language"] or "it",
         build=config.get("build", {}),
-        upload_max_bytes=int(values["upload_max_bytes"] or 10_000_000),
+        upload_max_bytes=int(values["upload_max_bytes"] or 10 * 2**20),
         accounts_file=_resolve(values["accounts_file"] or "data/accounts.toml"),
+        static_dir=_resolve(values["static_dir"] or "static"),
     )

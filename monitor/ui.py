@@ -6,7 +6,7 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from monitor import data, downloads, fmt
+from monitor import data, downloads, fmt, plain
 from monitor.i18n import picker
 
 
@@ -32,7 +32,8 @@ def loaded_on(timestamp) -> str:
 
 
 def provenance(producer: str | None, period, loaded_at, load_kind: str | None = None, loaded_by: str | None = None) -> str:
-    """'Fonte: Istat, 2022 · caricato il 01/11/2026' in the view's language."""
+    """'Fonte: Istat, 2022 · caricato il 01/11/2026' in the view's language, as plain text (the uploader's name is
+    in it: escape it for where it is shown)."""
     if not producer:
         return ""
     year = "" if fmt.is_missing(period) else f", {int(period)}"
@@ -42,8 +43,8 @@ def provenance(producer: str | None, period, loaded_at, load_kind: str | None = 
 
 
 def small(text: str) -> str:
-    """Markdown for a caption-like line (small, grey) inside a larger Markdown element."""
-    return ":small[:gray[" + text.replace("[", "\\[").replace("]", "\\]") + "]]" if text else ""
+    """Markdown for a caption-like line (small, grey) inside a larger Markdown element; the text shows as written."""
+    return ":small[:gray[" + plain.markdown(text) + "]]" if text else ""
 
 
 def provisional_zones_notice(status: str) -> None:
@@ -162,7 +163,7 @@ def no_data_text(row) -> str:
 
 def no_data(row) -> None:
     """Say that an indicator has no data yet and what would fill it."""
-    st.info(no_data_text(row), icon=":material/hourglass_empty:")
+    st.info(plain.markdown(no_data_text(row)), icon=":material/hourglass_empty:")
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, data, fmt, ui
+from monitor import charts, data, fmt, plain, ui
 from monitor.progress_status import label as status_label
 from monitor.ui import L
 
@@ -53,10 +53,10 @@ def progress_overview(version: str, lang: str) -> None:
     st.subheader(L("Percentuale di avanzamento per zona e azione", "Percent complete by zone and action"))
     st.plotly_chart(charts.progress_heatmap(heat, lang), config={"displayModeBar": False})
     latest = progress.sort_values("loaded_at").iloc[-1]
-    st.caption(L(f"Fonte: uffici CMT · ultimo aggiornamento caricato da {latest['loaded_by']} il "
-                 f"{ui.loaded_on(latest['loaded_at'])}. Celle vuote: nessun aggiornamento.",
-                 f"Source: CMT offices · last update loaded by {latest['loaded_by']} on "
-                 f"{ui.loaded_on(latest['loaded_at'])}. Empty cells: no update."))
+    st.caption(plain.markdown(L(f"Fonte: uffici CMT · ultimo aggiornamento caricato da {latest['loaded_by']} il "
+                                f"{ui.loaded_on(latest['loaded_at'])}. Celle vuote: nessun aggiornamento.",
+                                f"Source: CMT offices · last update loaded by {latest['loaded_by']} on "
+                                f"{ui.loaded_on(latest['loaded_at'])}. Empty cells: no update.")))
 
 
 @ui.section
@@ -73,13 +73,14 @@ def strategy_catalogue(version: str, lang: str, strategy_code: str, zone: int | 
     first = actions.iloc[0]
     measured = registry[registry["strategy_code"] == strategy_code]
     st.markdown("\n\n".join([
-        f"### {strategy_code} · {strategy_titles(version, lang)[strategy_code]}",
-        first["strategy_description_it"] + ("  \n" + ui.small("The plan's text is in Italian.") if lang == "en" else ""),
-        L("**Principali attori.** ", "**Principal actors.** ") + first["actors_it"],
+        "### " + plain.markdown(f"{strategy_code} · {strategy_titles(version, lang)[strategy_code]}"),
+        plain.markdown_keeping_bold(first["strategy_description_it"])
+        + ("  \n" + ui.small("The plan's text is in Italian.") if lang == "en" else ""),
+        L("**Principali attori.** ", "**Principal actors.** ") + plain.markdown(first["actors_it"]),
         L("**Progetti in corso / sinergie attivabili**", "**Ongoing projects / synergies**") + "\n\n"
-        + "\n".join(f"- {p}" for p in first["projects_it"]),
-        L("**Indicatori collegati:** ", "**Related indicators:** ") + "; ".join(
-            ui.indicator_name(r) + ("" if r["observations"] else " (n.d.)") for r in measured.to_dict("records"))]))
+        + "\n".join(f"- {plain.markdown(p)}" for p in first["projects_it"]),
+        L("**Indicatori collegati:** ", "**Related indicators:** ") + plain.markdown("; ".join(
+            ui.indicator_name(r) + ("" if r["observations"] else " (n.d.)") for r in measured.to_dict("records")))]))
     paragraphs = []
     for action in actions.to_dict("records"):
         title = action["short_title_en"] if lang == "en" else action["short_title_it"]
@@ -88,8 +89,8 @@ def strategy_catalogue(version: str, lang: str, strategy_code: str, zone: int | 
             rows = rows[rows["zone_id"].isna() | (rows["zone_id"] == zone)]
         badge = L("nessun aggiornamento", "no update") if rows.empty else \
             ", ".join(sorted({status_label(s, lang) for s in rows["status"]}))
-        paragraphs += [f"**{action['code']} · {title}** — {badge}", action["text_it"], *action_progress_lines(rows, lang),
-                       "---"]
+        paragraphs += [f"**{plain.markdown(action['code'] + ' · ' + title)}** — {plain.markdown(badge)}",
+                       plain.markdown_keeping_bold(action["text_it"]), *action_progress_lines(rows, lang), "---"]
     with st.container(border=True):  # the actions of the strategy, one Markdown element (one message a rerun)
         st.markdown("\n\n".join(paragraphs[:-1]))
     st.caption(L("Le zone prioritarie per ciascuna strategia sono indicate da una mappa nel documento del piano e non "
@@ -99,21 +100,22 @@ def strategy_catalogue(version: str, lang: str, strategy_code: str, zone: int | 
 
 
 def action_progress_lines(rows: pd.DataFrame, lang: str) -> list[str]:
-    """One Markdown paragraph per progress row (zone, status, percent, date, funds, who loaded it), or 'none'."""
+    """One Markdown paragraph per progress row (zone, status, percent, date, funds, who loaded it, note), or 'none'.
+
+    Zone names, names and notes come from uploads: every text goes through plain.markdown."""
     if rows.empty:
-        return [":small[:gray[" + L("Nessun avanzamento caricato per questa azione.",
-                                    "No progress loaded for this action.") + "]]"]
+        return [ui.small(L("Nessun avanzamento caricato per questa azione.", "No progress loaded for this action."))]
     lines = []
     for r in rows.to_dict("records"):
         where = L("Intera CM", "Whole CM") if fmt.is_missing(r["zone_id"]) else r["zone_name"]
-        lines.append(
-            f"**{where}** · {status_label(r['status'], lang)} · {fmt.value(r['percent'], 'pct', 0, lang)}"
-            + L(f" al {ui.loaded_on(r['as_of'])}", f" as of {ui.loaded_on(r['as_of'])}") + "  \n:small[:gray["
-            + L("Fondi stanziati ", "Funds allocated ") + fmt.value(r["funds_allocated"], "eur", 0, lang)
-            + L(" · spesi ", " · spent ") + fmt.value(r["funds_spent"], "eur", 0, lang)
-            + L(f" · caricato da {r['loaded_by']} il {ui.loaded_on(r['loaded_at'])}",
-                f" · loaded by {r['loaded_by']} on {ui.loaded_on(r['loaded_at'])}")
-            + (f" · {r['note']}" if isinstance(r["note"], str) and r["note"] else "") + "]]")
+        headline = (f"{status_label(r['status'], lang)} · {fmt.value(r['percent'], 'pct', 0, lang)}"
+                    + L(f" al {ui.loaded_on(r['as_of'])}", f" as of {ui.loaded_on(r['as_of'])}"))
+        details = (L("Fondi stanziati ", "Funds allocated ") + fmt.value(r["funds_allocated"], "eur", 0, lang)
+                   + L(" · spesi ", " · spent ") + fmt.value(r["funds_spent"], "eur", 0, lang)
+                   + L(f" · caricato da {r['loaded_by']} il {ui.loaded_on(r['loaded_at'])}",
+                       f" · loaded by {r['loaded_by']} on {ui.loaded_on(r['loaded_at'])}")
+                   + (f" · {r['note']}" if isinstance(r["note"], str) and r["note"] else ""))
+        lines.append(f"**{plain.markdown(where)}** · {plain.markdown(headline)}  \n{ui.small(details)}")
     return lines
 
 

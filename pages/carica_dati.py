@@ -1,17 +1,16 @@
 """Carica dati: an official uploads a CSV, sees every problem or the preview of the change, and publishes it."""
-import math
-
 import pandas as pd
 import streamlit as st
 
 from etl.uploads.service import (KINDS, TEMPLATES, UploadRefused, commit_upload, how_many, meanings, preview_table,
                                  preview_upload, problems_table, template_bytes, too_large, upload_kinds,
                                  validate_upload)
-from monitor import signin, ui
+from monitor import plain, signin, ui, upload_gate
 from monitor.settings import load_settings
 from monitor.ui import L
 
 who = signin.require_role("editor")  # re-checked on the server at every run
+upload_gate.allow_this_session()     # the server takes files only from a session that got this far
 settings = load_settings()
 lang = ui.lang()
 st.title(L("Carica dati", "Upload data"))
@@ -21,7 +20,7 @@ st.write(L("Carica un file CSV esportato da Excel o dal sito dell'Istat: il moni
            "Upload a CSV exported from Excel or from Istat's site: the monitor checks it and lists every problem, or "
            "previews the change. Nothing changes until you confirm, and every upload can be undone from «History»."))
 if done := st.session_state.pop("upload_done", None):
-    st.success(done)
+    st.success(plain.markdown(done))
 
 with st.expander(L("Modelli da compilare", "Templates to fill in")):
     template_kind = st.selectbox(L("Modello", "Template"), KINDS, key="template_kind",
@@ -37,7 +36,7 @@ kind = st.selectbox(L("Tipo di file", "File kind"), kinds, key="upload_kind",
                     else TEMPLATES[k].title_it if k in TEMPLATES else k)
 round_number = st.session_state.setdefault("upload_round", 0)
 uploaded = st.file_uploader(L("File CSV", "CSV file"), type=["csv", "txt"], key=f"upload_file_{round_number}",
-                            max_upload_size=max(1, math.ceil(settings.upload_max_bytes / 2**20)))
+                            max_upload_size=settings.upload_max_megabytes)
 if uploaded is None:
     st.stop()
 if uploaded.size > settings.upload_max_bytes:  # refused before its bytes are read
@@ -47,9 +46,9 @@ if uploaded.size > settings.upload_max_bytes:  # refused before its bytes are re
 raw = uploaded.getvalue()
 report = validate_upload(raw, uploaded.name, settings, kind)
 if report.kind:
-    st.caption(f"{report.kind} · {report.dialect} · " + L(f"{report.rows} righe", f"{report.rows} rows"))
-for warning in report.warnings:
-    st.warning(warning)
+    st.caption(plain.markdown(f"{report.kind} · {report.dialect} · " + L(f"{report.rows} righe", f"{report.rows} rows")))
+for warning in report.warnings:  # warnings quote the file's cells
+    st.warning(plain.markdown(warning))
 if not report.ok:
     st.error(L(f"Il file ha {how_many(len(report.problems))}: nulla è stato caricato. Correggi e caricalo di nuovo.",
                f"The file has {how_many(len(report.problems), 'en')}: nothing was loaded. Fix and upload it again."))
@@ -77,7 +76,7 @@ if st.button(L("Conferma e pubblica", "Confirm and publish"), type="primary", ke
                                   progress=lambda step, steps, message: status.write(message))
         except UploadRefused as exc:
             status.update(label=L("Caricamento rifiutato", "Upload refused"), state="error")
-            st.error(str(exc))
+            st.error(plain.markdown(str(exc)))
             st.stop()
     st.session_state["upload_done"] = L(
         f"Caricamento {entry['id']} pubblicato da {entry['by']}: i dati sono già visibili nelle pagine.",

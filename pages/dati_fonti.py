@@ -1,7 +1,7 @@
 """Dati e fonti: sources, licences, periods and loads; methods; the zone list's status; downloads."""
 import streamlit as st
 
-from monitor import data, fmt, ui
+from monitor import data, fmt, plain, ui
 from monitor.ui import L
 
 
@@ -19,7 +19,8 @@ def sources_methods_zones(version: str, lang: str) -> None:
     table = sources.assign(
         periodo=[("" if fmt.is_missing(a) else f"{int(a)}–{int(b)}" if a != b else f"{int(a)}")
                  for a, b in zip(sources["first_period"], sources["last_period"])],
-        caricato=[ui.loaded_on(t) for t in sources["last_loaded_at"]])
+        caricato=[ui.loaded_on(t) for t in sources["last_loaded_at"]],
+        url=[plain.web_address(u) for u in sources["url"]])  # only http(s) addresses become links
     st.dataframe(table[["producer", "title_en" if lang == "en" else "title_it", "licence", "periodo", "observations",
                         "caricato", "url"]], hide_index=True, column_config={
         "producer": L("Produttore", "Producer"), "title_it": L("Dati", "Data"), "title_en": L("Dati", "Data"),
@@ -61,13 +62,24 @@ def sources_methods_zones(version: str, lang: str) -> None:
     else:
         st.markdown(L("### Zone omogenee", "### Homogeneous zones"))
     ui.provisional_zones_notice(info.get("zone_list_status", "provisional"))
-    zones = data.get("zones")
-    st.dataframe(zones.assign(population=[fmt.number(v, 0, lang) for v in zones["population"]],
-                              area_km2=[fmt.number(v, 1, lang) for v in zones["area_km2"]])[
-        ["zone_id", "name", "comuni", "population", "area_km2", "list_status"]], hide_index=True, column_config={
+    st.dataframe(zone_rows(version, lang), hide_index=True, column_config={
         "zone_id": L("Zona", "Zone"), "name": L("Nome", "Name"), "comuni": L("Comuni", "Municipalities"),
         "population": L("Residenti", "Residents"), "area_km2": L("Superficie km²", "Area km²"),
         "list_status": L("Stato dell'elenco", "List status")})
+
+
+def zone_rows(version: str, lang: str):
+    """The zone list as shown and downloaded."""
+    zones = data.get("zones")
+    return zones.assign(population=[fmt.number(v, 0, lang) for v in zones["population"]],
+                        area_km2=[fmt.number(v, 1, lang) for v in zones["area_km2"]])[
+        ["zone_id", "name", "comuni", "population", "area_km2", "list_status"]]
+
+
+def load_rows(version: str, lang: str):
+    """Every load, newest first, as shown and downloaded."""
+    loads = data.get("loads")
+    return loads.assign(created_at=[ui.loaded_on(t) for t in loads["created_at"]])
 
 
 @ui.section
@@ -76,8 +88,7 @@ def loads_listed(version: str, lang: str) -> None:
     info = data.get("build_info")
     st.markdown(L("### Caricamenti", "### Loads") + "\n\n" + ui.small(
         L(f"Warehouse costruito il {info.get('built_at', 'n.d.')}.", f"Warehouse built on {info.get('built_at', 'n/a')}.")))
-    loads = data.get("loads")
-    st.dataframe(loads.assign(created_at=[ui.loaded_on(t) for t in loads["created_at"]]), hide_index=True, column_config={
+    st.dataframe(load_rows(version, lang), hide_index=True, column_config={
         "load_id": L("Caricamento", "Load"), "kind": L("Tipo", "Kind"), "source_code": L("Fonte", "Source"),
         "created_at": L("Data", "Date"), "created_by": L("Da", "By"), "file_name": "File", "file_sha256": "SHA-256",
         "rows": L("Righe", "Rows"), "status": L("Stato", "Status"), "note": L("Nota", "Note")})
@@ -85,8 +96,10 @@ def loads_listed(version: str, lang: str) -> None:
 
 lang, version = ui.lang(), data.version()
 sources_methods_zones(version, lang)
+ui.download(lambda: zone_rows(version, lang), "zone_omogenee.csv", key="download_zones")
 st.subheader(L("Scarica i dati", "Download the data"))
 st.download_button(L("Tutti i dati (ZIP: CSV + LEGGIMI con fonti e licenze)",
                      "All data (ZIP: CSV + README with sources and licences)"),
                    data.full_download, file_name="psm_asse5_dati.zip", mime="application/zip", key="download_all")
 loads_listed(version, lang)
+ui.download(lambda: load_rows(version, lang), "caricamenti.csv", key="download_loads")

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import cards, charts, data, fmt, ui
+from monitor import cards, charts, data, fmt, plain, ui
 from monitor.ui import L
 
 
@@ -75,7 +75,7 @@ def gap_summary(version: str, lang: str, code: str, year: int) -> None:
     gap_unit = "pp" if unit == "pct" else unit
     shown = data.get("gender_pairs", code, "zona")
     shown = shown[shown["period"] == year]
-    st.subheader(f"{ui.indicator_name(meta)} · {year}")
+    st.subheader(plain.markdown(f"{ui.indicator_name(meta)} · {year}"))
     if len(shown):
         best, worst = shown.loc[shown["gap"].abs().idxmin()], shown.loc[shown["gap"].abs().idxmax()]
         with st.container(horizontal=True):
@@ -83,8 +83,8 @@ def gap_summary(version: str, lang: str, code: str, year: int) -> None:
                                       (L("Divario più ampio", "Largest gap"), worst["gap"], worst["territory_name"]),
                                       (L("Distanza tra le zone", "Spread between zones"),
                                        shown["gap"].max() - shown["gap"].min(), None)):
-                st.metric(label, fmt.value(gap, gap_unit, decimals, lang), delta=where, delta_color="off",
-                          delta_arrow="off")
+                st.metric(label, fmt.value(gap, gap_unit, decimals, lang), delta=plain.markdown(where) or None,
+                          delta_color="off", delta_arrow="off")
 
 
 @ui.section
@@ -95,8 +95,9 @@ def dumbbell(version: str, lang: str, code: str, year: int) -> None:
     labels = {s: ui.sex_label(s) for s in ("F", "M", "T")}
     st.plotly_chart(charts.gap_dumbbell(pairs, meta["unit"], int(meta["decimals"]), lang, labels),
                     config={"displayModeBar": False})
-    st.caption(L("Cerchio = donne, quadrato = uomini; in alto il divario più negativo. ",
-                 "Circle = women, square = men; the most negative gap at the top. ") + source_of(pairs, year))
+    st.caption(plain.markdown(L("Cerchio = donne, quadrato = uomini; in alto il divario più negativo. ",
+                                "Circle = women, square = men; the most negative gap at the top. ")
+                              + source_of(pairs, year)))
 
 
 @ui.section
@@ -110,7 +111,8 @@ def trend(version: str, lang: str, code: str, year: int) -> None:
     labels = {s: ui.sex_label(s) for s in ("F", "M", "T")}
     st.plotly_chart(charts.trend(cm_series, meta["unit"], int(meta["decimals"]), lang, labels),
                     config={"displayModeBar": False})
-    st.caption(L("Città metropolitana. ", "Metropolitan City. ") + source_of(pairs_of(version, lang, code, year), year))
+    st.caption(plain.markdown(L("Città metropolitana. ", "Metropolitan City. ")
+                              + source_of(pairs_of(version, lang, code, year), year)))
     st.dataframe(series_table(version, code), hide_index=True,
                  column_config={"period": st.column_config.NumberColumn(L("Anno", "Year"), format="%d")})
 
@@ -131,7 +133,7 @@ def table(version: str, lang: str, code: str, year: int) -> None:
     st.dataframe(gap_table(version, lang, code, year), hide_index=True, column_config={
         "territory_name": L("Territorio", "Area"), "period": st.column_config.NumberColumn(L("Anno", "Year"), format="%d"),
         "F": ui.sex_label("F"), "M": ui.sex_label("M"), "gap": L("Divario F − M", "Gap F − M")})
-    st.caption(source_of(pairs_of(version, lang, code, year), year))
+    st.caption(plain.markdown(source_of(pairs_of(version, lang, code, year), year)))
 
 
 lang, version = ui.lang(), data.version()

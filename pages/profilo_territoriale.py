@@ -1,7 +1,7 @@
 """Profilo territoriale: one zone or one comune against its zone and the Metropolitan City, indicator by indicator."""
 import streamlit as st
 
-from monitor import data, fmt, ui
+from monitor import data, fmt, plain, ui
 from monitor.ui import L
 
 
@@ -29,8 +29,9 @@ def comune_header(lang: str, code: str) -> None:
     place = data.get("municipalities").set_index("istat_code").loc[code]
     facts = (f" · {place['zone_name']} · {fmt.number(place['population'], 0, lang)} ",
              f" ({int(place['population_year'])}) · {fmt.number(place['area_km2'], 1, lang)} km²")
-    st.markdown(f"## {place['name']}\n\n" + L(f"Zona omogenea {int(place['zone_id'])}{facts[0]}residenti{facts[1]}",
-                                                f"Homogeneous zone {int(place['zone_id'])}{facts[0]}residents{facts[1]}")
+    st.header(plain.markdown(place["name"]), anchor=False)  # no anchor: its link would be made from the name
+    st.markdown(plain.markdown(L(f"Zona omogenea {int(place['zone_id'])}{facts[0]}residenti{facts[1]}",
+                                 f"Homogeneous zone {int(place['zone_id'])}{facts[0]}residents{facts[1]}"))
                 + "\n\n" + ui.small(comparison_legend()))
     if place["zone_confidence"] == "medium":
         st.warning(L("L'assegnazione di questo comune alla zona è incerta nell'elenco provvisorio.",
@@ -40,11 +41,12 @@ def comune_header(lang: str, code: str) -> None:
 def zone_header(lang: str, zone_id: int) -> None:
     """The zone's name, comuni, residents and area."""
     row = data.get("zones").set_index("zone_id").loc[zone_id]
-    st.markdown(L(f"## Zona omogenea {zone_id} · {row['name']}", f"## Homogeneous zone {zone_id} · {row['name']}") + "\n\n"
-                + L(f"{int(row['comuni'])} comuni · {fmt.number(row['population'], 0, lang)} residenti · "
-                    f"{fmt.number(row['area_km2'], 0, lang)} km². Scegli un'altra zona nel menu laterale.",
-                    f"{int(row['comuni'])} municipalities · {fmt.number(row['population'], 0, lang)} residents · "
-                    f"{fmt.number(row['area_km2'], 0, lang)} km². Choose another zone in the sidebar.")
+    name = L(f"Zona omogenea {zone_id} · {row['name']}", f"Homogeneous zone {zone_id} · {row['name']}")
+    st.header(plain.markdown(name), anchor=False)  # no anchor: its link would be made from the zone's name
+    st.markdown(L(f"{int(row['comuni'])} comuni · {fmt.number(row['population'], 0, lang)} residenti · "
+                  f"{fmt.number(row['area_km2'], 0, lang)} km². Scegli un'altra zona nel menu laterale.",
+                  f"{int(row['comuni'])} municipalities · {fmt.number(row['population'], 0, lang)} residents · "
+                  f"{fmt.number(row['area_km2'], 0, lang)} km². Choose another zone in the sidebar.")
                 + "\n\n" + ui.small(comparison_legend()))
 
 
@@ -85,7 +87,8 @@ def without_data_and_priorities(version: str, lang: str, zone_id: int) -> None:
     missing = missing[missing["observations"] == 0]
     if len(missing):
         with st.expander(L(f"Indicatori senza dati ({len(missing)})", f"Indicators with no data ({len(missing)})")):
-            st.markdown("\n".join(f"- **{ui.indicator_name(row)}** — " + (row["fill_en"] if lang == "en" else row["fill_it"])
+            st.markdown("\n".join(f"- **{plain.markdown(ui.indicator_name(row))}** — "
+                                  + plain.markdown(row["fill_en"] if lang == "en" else row["fill_it"])
                                   for row in missing.to_dict("records")))
     st.markdown(L("### Azioni prioritarie in questo territorio", "### Actions prioritised here") + "\n\n" + L(
         "Il testo disponibile del piano non elenca le zone prioritarie per strategia (nel documento sono una "

@@ -1,10 +1,8 @@
 """Servizi sul territorio: map, zone chart and table of any indicator measured per comune."""
-from html import escape
-
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, data, fmt, maps, ui
+from monitor import charts, data, fmt, maps, plain, ui
 from monitor.ui import L
 
 
@@ -47,8 +45,9 @@ def source_line(version: str, lang: str, code: str, year: int, sex: str) -> str:
 
 
 def title(code: str, year: int, sex: str) -> str:
-    """Indicator · year (· sex when not the total)."""
-    return f"{ui.indicator_name(data.indicator(code))} · {year}" + ("" if sex == "T" else f" · {ui.sex_label(sex)}")
+    """Indicator · year (· sex when not the total), as Markdown."""
+    return plain.markdown(f"{ui.indicator_name(data.indicator(code))} · {year}"
+                          + ("" if sex == "T" else f" · {ui.sex_label(sex)}"))
 
 
 @ui.section
@@ -60,17 +59,16 @@ def map_of_comuni(version: str, lang: str, code: str, year: int, sex: str, zone:
     comuni_url, zones_url = data.map_geometry_urls(lang, code)
     breaks = [] if flag else maps.class_breaks(shown["value"])
     key = maps.combo_key(code, year, sex)
-    tooltip = ("<b>{n}</b><br/>" + L("Zona", "Zone") + ": {z}<br/>" + ui.indicator_name(meta) + ": {v_" + key + "}<br/>"
-               + source_line(version, lang, code, year, sex))
+    tooltip = maps.tooltip_text(L("Zona", "Zone"), ui.indicator_name(meta), key,
+                                source_line(version, lang, code, year, sex))
     in_zone = shown if zone is None else shown[shown["zone_id"] == zone]
     view = maps.view_of(None if zone is None else in_zone[["centroid_lon", "centroid_lat"]])
     st.pydeck_chart(maps.deck(comuni_url, zones_url, maps.fill_expression(key, breaks, flag), tooltip, view), height=520)
     legend = maps.legend(breaks, meta["unit"], int(meta["decimals"]), lang, flag)
     st.markdown("  \n".join(f'<span style="display:inline-block;width:1.6em;height:0.9em;background:{colour};'
-                            f'border:1px solid #999;margin-right:0.5em"></span>{label}'
+                            f'border:1px solid #999;margin-right:0.5em"></span>{plain.html(label)}'
                             for colour, label in zip(legend["colour"], legend["label"]))
-                + "\n\n" + ui.small(escape(source_line(version, lang, code, year, sex))),  # uploaders' names escaped
-                unsafe_allow_html=True)
+                + "\n\n" + ui.small(source_line(version, lang, code, year, sex)), unsafe_allow_html=True)
 
 
 def zone_table(version: str, lang: str, code: str, year: int, sex: str) -> pd.DataFrame:
@@ -92,9 +90,9 @@ def zones_compared(version: str, lang: str, code: str, year: int, sex: str) -> N
         gaps = data.get("service_gaps_by_zone", code, year)
         st.plotly_chart(charts.ranked_bars(gaps, "share_residents_without", "zone_name", "pct", 1, lang),
                         config={"displayModeBar": False})
-        st.caption(L("Quota di residenti che vivono in un comune senza il servizio.",
-                     "Share of residents living in a municipality without the service.") + " "
-                   + source_line(version, lang, code, year, sex))
+        st.caption(plain.markdown(L("Quota di residenti che vivono in un comune senza il servizio.",
+                                    "Share of residents living in a municipality without the service.") + " "
+                                  + source_line(version, lang, code, year, sex)))
     else:
         zone_rows = data.get("observations", code, "zona")
         zone_rows = zone_rows[(zone_rows["period"] == year) & (zone_rows["sex"] == sex)]
@@ -104,7 +102,7 @@ def zones_compared(version: str, lang: str, code: str, year: int, sex: str) -> N
                                            lang, cm_value.iloc[0] if len(cm_value) else None,
                                            L("Città metropolitana", "Metropolitan City")),
                         config={"displayModeBar": False})
-        st.caption(source_line(version, lang, code, year, sex))
+        st.caption(plain.markdown(source_line(version, lang, code, year, sex)))
     st.dataframe(zone_table(version, lang, code, year, sex), hide_index=True)
 
 
@@ -127,7 +125,7 @@ def comuni_listed(version: str, lang: str, code: str, year: int, sex: str, zone:
         "territory_code": L("Codice Istat", "Istat code"), "territory_name": L("Comune", "Municipality"),
         "zone_name": L("Zona", "Zone"), "value": L("Valore", "Value"), "label": L("Valore (testo)", "Value (text)"),
         "numerator": L("Numeratore", "Numerator"), "denominator": L("Denominatore", "Denominator")})
-    st.caption(source_line(version, lang, code, year, sex))
+    st.caption(plain.markdown(source_line(version, lang, code, year, sex)))
 
 
 lang, version = ui.lang(), data.version()

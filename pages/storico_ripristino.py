@@ -3,7 +3,7 @@ import streamlit as st
 
 from etl.uploads.service import (UploadRefused, history_display, preview_revert, preview_table, revert_upload,
                                  revertible, upload_history)
-from monitor import data, signin, ui
+from monitor import data, plain, signin, ui
 from monitor.settings import load_settings
 from monitor.ui import L
 
@@ -16,7 +16,7 @@ st.write(L("Ogni caricamento degli uffici e ogni annullamento, dal più recente.
            "Every upload and every undo, newest first. Undoing an upload adds an entry to the ledger and rebuilds "
            "the warehouse: no file is ever deleted."))
 if done := st.session_state.pop("revert_done", None):
-    st.success(done)
+    st.success(plain.markdown(done))
 
 history = upload_history(settings)
 if history.empty:
@@ -49,7 +49,7 @@ if not active.empty:
                                       progress=lambda step, steps, message: status.write(message))
             except UploadRefused as exc:
                 status.update(label=L("Annullamento rifiutato", "Undo refused"), state="error")
-                st.error(str(exc))
+                st.error(plain.markdown(str(exc)))
                 st.stop()
         st.session_state.pop("revert_preview", None)
         st.session_state["revert_done"] = L(f"{entry['reverts']} annullato da {entry['by']} ({entry['id']}).",

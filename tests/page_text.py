@@ -1,4 +1,4 @@
-"""Test helpers: the texts of AppTest elements that Streamlit draws as HTML (the figure cards)."""
+"""Test helpers: the texts of AppTest elements as the reader sees them (figure cards drawn as HTML, escaped Markdown)."""
 from __future__ import annotations
 
 import re
@@ -15,3 +15,8 @@ def card_texts(at) -> str:
     """All the text of the figure cards drawn by the run, tags removed."""
     bodies = " ".join(element.proto.body for element in at.get("html"))
     return unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", bodies, flags=re.S)))
+
+
+def as_read(markdown: str) -> str:
+    """Markdown escaped by monitor.plain as the reader sees it: backslash escapes and word joiners gone."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")

@@ -20,7 +20,7 @@ def test_password_is_stored_only_as_a_bcrypt_hash(tmp_path, monkeypatch):
     access = auth.load_access(path)
     assert access.roles == {"anna.bianchi@example.org": "editor"}
     assert auth.authenticate(access, "mrossi", "una password lunga") == auth.Identity(
-        "mrossi", "Mario Rossi", "editor", "local")
+        "mrossi", "Mario Rossi", "viewer", "local")  # no --role: a viewer
     assert auth.authenticate(access, "mrossi", "sbagliata") is None
     assert auth.authenticate(access, "nessuno", "una password lunga") is None
     assert main(["account", "remove", "mrossi"]) == 0

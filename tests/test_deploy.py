@@ -44,12 +44,35 @@ def test_public_start_command_uses_only_real_streamlit_options():
 def test_public_start_command_has_public_server_settings():
     flags = start_public_flags()
     assert {k: flags[k] for k in ("server.headless", "browser.gatherUsageStats", "server.enableAgentApi",
-                                  "server.maxUploadSize", "server.enableXsrfProtection", "server.fileWatcherType",
+                                  "server.enableXsrfProtection", "server.fileWatcherType",
                                   "client.showErrorDetails")} == {
         "server.headless": "true", "browser.gatherUsageStats": "false", "server.enableAgentApi": "false",
-        "server.maxUploadSize": "1", "server.enableXsrfProtection": "true", "server.fileWatcherType": "none",
+        "server.enableXsrfProtection": "true", "server.fileWatcherType": "none",
         "client.showErrorDetails": "none"}
     assert "export PSM_MODE=public" in (DEPLOY / "start_public.sh").read_text(encoding="utf-8")
+
+
+# Every way the app is started, and the text that says how to start it.
+STARTERS = ("README.md", "deploy/start_public.sh", "tests/browser/conftest.py", "bench/server.py")
+
+
+@pytest.mark.parametrize("starter", STARTERS)
+def test_every_way_to_start_the_app_goes_through_the_launcher(starter):
+    text = (ROOT / starter).read_text(encoding="utf-8")
+    assert "monitor.launcher" in text
+    assert not re.search(r"^\s*(python3? -m )?streamlit run|\"-m\", \"streamlit\"", text, flags=re.M)
+
+
+def test_the_launcher_sets_the_server_upload_limit_from_the_settings(monkeypatch):
+    from monitor import launcher
+    from monitor.settings import load_settings
+
+    monkeypatch.setenv("PSM_UPLOAD_MAX_BYTES", str(10 * 2**20))
+    arguments = launcher.streamlit_arguments(load_settings(), ["--server.port", "9"])
+    assert arguments[:4] == ["streamlit", "run", str(ROOT / "app.py"), "--server.port"]
+    assert arguments[-2:] == ["--server.maxUploadSize", "10"]
+    monkeypatch.setenv("PSM_MODE", "public")
+    assert launcher.streamlit_arguments(load_settings(), [])[-2:] == ["--server.maxUploadSize", "1"]
 
 
 def test_nginx_site_frames_only_for_the_cmt_and_keeps_sessions_sticky():

@@ -1,7 +1,9 @@
-"""The full download: streamed to a ZIP file once per warehouse content, with the files the in-memory ZIP had."""
+"""The full download: streamed to a ZIP file once per warehouse content, with the files the in-memory ZIP had;
+and no table toolbar export, which would write formula-like cells as they are."""
 from __future__ import annotations
 
 import io
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -122,3 +124,10 @@ def test_the_page_button_serves_the_file_of_the_served_warehouse(warehouse, proj
     assert served.namelist() == ["osservazioni.csv", "indicatori.csv", "fonti.csv", "LEGGIMI.txt"]
     [written] = (project_env / "data" / "downloads").iterdir()
     assert written.read_bytes() == data.full_download()
+
+
+def test_the_tables_toolbar_export_is_off():
+    # NOTE: Streamlit's toolbar "Download as CSV" writes cells as they are (=HYPERLINK(…) included) and has no
+    # per-table switch: it is turned off for every table; the pages' own CSV buttons neutralise formulas.
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["client"]["disableDataExport"] is True

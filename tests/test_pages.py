@@ -8,6 +8,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.page_text import as_read
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGES = ["pages/quadro_generale.py", "pages/divari_genere.py", "pages/servizi_territorio.py",
@@ -54,7 +56,7 @@ def test_page_runs_on_empty_warehouse(empty_warehouse, page):
 
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
-    return " ".join(str(p) for p in parts)
+    return as_read(" ".join(str(p) for p in parts))
 
 
 def test_indicators_without_data_say_what_fills_them(warehouse):

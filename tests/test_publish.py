@@ -90,7 +90,6 @@ def test_publish_writes_a_map_file_per_indicator_and_language_and_the_full_downl
     from monitor import downloads, maps, queries
     from monitor.i18n import LANGUAGES
 
-    monkeypatch.setattr(maps, "STATIC_DIR", tmp_path / "static")
     summary = publish(load_settings())
     public = project_env / "public" / "warehouse.duckdb"
     registry = queries.indicators(public)

@@ -99,7 +99,6 @@ def test_comune_values_hold_one_indicator(warehouse):
 
 
 def test_a_map_file_holds_the_values_of_its_indicator_only(warehouse, tmp_path, monkeypatch):
-    monkeypatch.setattr(maps, "STATIC_DIR", tmp_path / "static")
     indicators = sorted({s[0] for s in comune_series(warehouse)})
     comuni_url, zones_url = maps.write_static_files(warehouse, "it", "old_age_index")
     assert "comuni-old_age_index-it-" in comuni_url

@@ -60,3 +60,21 @@ def test_corrupt_reference_file_is_named(project_env, tmp_path, monkeypatch, cap
 def test_bundled_zone_list_passes_its_checks():
     codes = {line.split(",")[0] for line in zone_rows()[1:]}
     assert reference.validate_zone_list(reference.read_csv_text(reference.ZONE_FILE), codes, "z") == []
+
+
+def test_a_headline_figure_of_an_indicator_the_registry_does_not_mark_as_headline_stops_build(
+        project_env, tmp_path, monkeypatch, capsys):
+    figures = tmp_path / "headline_figures.csv"
+    figures.write_text(reference.HEADLINE_FILE.read_text(encoding="utf-8") + "population,cm,001,2022,T,1,\n",
+                       encoding="utf-8")
+    monkeypatch.setattr(reference, "HEADLINE_FILE", figures)
+    assert cli.main(["build"]) != 0
+    err = capsys.readouterr().err
+    assert "headline_figures.csv, riga 9, colonna indicator_code" in err and "headline_order" in err
+
+
+def test_headline_figures_take_their_source_from_the_registry():
+    indicators = reference.load_indicators()
+    figures = reference.load_headline_figures(indicators)
+    sources = dict(zip(indicators["code"], indicators["source_code"]))
+    assert len(figures) == 7 and all(figures["source_code"] == figures["indicator_code"].map(sources))

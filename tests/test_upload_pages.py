@@ -12,7 +12,7 @@ from etl.uploads import commit, ledger, service
 from monitor import auth
 from monitor.settings import load_settings
 from tests.upload_cases import BAD_INPUTS, NIDO_2023, indicators
-from tests.page_text import card_texts, card_values
+from tests.page_text import as_read, card_texts, card_values
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITOR = {"is_logged_in": True, "email": "mario.rossi@example.org", "name": "Mario Rossi"}
@@ -41,9 +41,9 @@ def upload(at: AppTest, file_name: str, raw: bytes) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    parts = [e.value for e in (*at.error, *at.warning, *at.success, *at.caption, *at.markdown)]
+    parts = [e.value for e in (*at.error, *at.warning, *at.success, *at.caption, *at.markdown, *at.text)]
     parts += [df.value.to_string() for df in at.dataframe] + [card_texts(at)]
-    return "\n".join(str(p) for p in parts)
+    return as_read("\n".join(str(p) for p in parts))
 
 
 @pytest.mark.parametrize("name", ["carica_dati.py", "storico_ripristino.py"])
@@ -60,7 +60,8 @@ def test_protected_pages_ask_for_sign_in(officials, name):
     {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
               "microsoft": {"client_id": "id", "client_secret": "s", "server_metadata_url": "https://login.example.org"}}},
 ])
-def test_sign_in_with_the_identity_provider_when_configured(project_env, secrets):
+def test_sign_in_with_the_identity_provider_when_configured(project_env, secrets, monkeypatch):
+    monkeypatch.setattr("monitor.signin.PROBE.answers", lambda url, fresh=False: True)  # no network in tests
     at = AppTest.from_file(str(ROOT / "pages" / "carica_dati.py"), default_timeout=180)
     at.user, at.secrets = {}, secrets
     at.run()
@@ -148,7 +149,7 @@ def test_round_trip_commit_shows_on_home_page_then_revert_restores(officials):
     at = upload(page("carica_dati.py"), "nido_2023.csv", indicators(NIDO_2023))
     assert [m.value for m in at.metric][:2] == ["1", "0"]  # one row added, none changed
     at.button(key="upload_confirm").click().run()
-    assert not at.exception and "upload-00001 pubblicato da Mario Rossi" in at.success[0].value
+    assert not at.exception and "upload-00001 pubblicato da Mario Rossi" in as_read(at.success[0].value)
 
     home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
     assert "45,2%" in card_values(home)
@@ -161,7 +162,7 @@ def test_round_trip_commit_shows_on_home_page_then_revert_restores(officials):
     assert "tolta" in history.dataframe[1].value.to_string()  # history, preview, loads
     history.text_input(key="revert_reason").input("valore provvisorio")
     history.button(key="revert_confirm").click().run()
-    assert not history.exception and "upload-00001 annullato da Mario Rossi" in history.success[0].value
+    assert not history.exception and "upload-00001 annullato da Mario Rossi" in as_read(history.success[0].value)
 
     home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
     assert "42,6%" in card_values(home) and "45,2%" not in card_values(home)

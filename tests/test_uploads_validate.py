@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import etl.sources
-from etl.uploads import numbers
+from etl import cell_rules
 from etl.uploads.registry import current_registry
 from etl.uploads.templates import KINDS, template_bytes, template_text
 from etl.uploads.validate import validate_file
@@ -27,7 +27,7 @@ from tests.upload_cases import BAD_INPUTS, INDICATOR_HEADER, NIDO_2023, indicato
     ("", ",", None),
 ])
 def test_numbers_as_officials_type_them(cell, decimal, expected):
-    assert numbers.to_number(cell, decimal) == expected
+    assert cell_rules.to_number(cell, decimal) == expected
 
 
 @pytest.mark.parametrize("cells, separator, expected", [
@@ -37,7 +37,7 @@ def test_numbers_as_officials_type_them(cell, decimal, expected):
     (["12"], ",", "."),
 ])
 def test_decimal_mark_detection(cells, separator, expected):
-    assert numbers.detect_decimal(cells, separator) == expected
+    assert cell_rules.detect_decimal(cells, separator) == expected
 
 
 @pytest.mark.parametrize("cell, expected", [
@@ -45,7 +45,7 @@ def test_decimal_mark_detection(cells, separator, expected):
     ("03/31/2026", "#03/31/2026"), ("2026-02-30", "#2026-02-30"),
 ])
 def test_dates(cell, expected):
-    assert numbers.to_iso_date(cell) == expected
+    assert cell_rules.to_iso_date(cell) == expected
 
 
 @pytest.mark.parametrize("encoding, bom", [("utf-8", False), ("utf-8", True), ("cp1252", False)])
@@ -100,7 +100,8 @@ def test_a_superscript_digit_as_a_code_is_a_problem_of_its_cell():
         (2, "territory_code", "\u00b3"), (3, "territory_code", "\u00b2\u2070\u00b9"),
         (4, "territory_code", "\u00b9\u00b2")]
     assert all(m.startswith("territorio sconosciuto") for m in problems["message"])
-    assert numbers.to_territory_code("zona", "\u00b3") == "\u00b3" and numbers.to_comune_code("\u00b3") == "\u00b3"
+    assert cell_rules.to_territory_code("zona", "\u00b3") == "\u00b3"
+    assert cell_rules.to_comune_code("\u00b3") == "\u00b3"
 
 
 def test_a_year_without_its_value_is_a_problem_of_the_empty_cell():
@@ -151,6 +152,12 @@ def test_formula_like_cells_are_kept_as_text_with_a_warning():
     assert report.ok
     assert report.parsed["note"].tolist() == ['=HYPERLINK("http://x")', "@SUM(A1)"]
     assert any("neutralizzate" in w for w in report.warnings)
+
+
+def test_cells_that_start_like_a_formula_are_warned_of_unless_the_cell_rules_read_a_number():
+    raw = indicators("population;comune;1272;2023;T;-1.234,5;;;-3\n", "population;comune;1063;2023;T;+7;;;+1 234\n",
+                     "population;comune;1001;2023;T;4;;;-1e5\n", "population;comune;1028;2023;T;4;;;=1\n")
+    assert validate_file(raw, "formule.csv").warnings[0].startswith("2 celle iniziano con")    # -1e5 and =1
 
 
 def test_zone_list_needs_every_comune_and_published_counts():

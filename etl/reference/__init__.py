@@ -129,6 +129,7 @@ def load_indicators(path: Path | None = None) -> pd.DataFrame:
         by_sex=reg["by_sex"] == "1",
         headline_order=pd.to_numeric(reg["headline_order"].replace("", None)).astype("Int64"),
         gap_of=reg["gap_of"].replace("", None),
+        flag_of=reg["flag_of"].replace("", None),
     )
 
 
@@ -150,8 +151,16 @@ def load_plan(path: Path | None = None) -> dict:
     return plan
 
 
-def load_headline_figures(path: Path | None = None) -> pd.DataFrame:
-    """The headline figures of the plan's first page, as metropolitan observations."""
+def load_headline_figures(indicators: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
+    """The figures of the plan's first page as observations, each of a headline indicator of the registry (whose
+    source it takes: the registry is the one definition of a headline indicator, this file holds only its figures)."""
     path = path or HEADLINE_FILE
     figures = read_csv_text(path)
+    headline = indicators.loc[indicators["headline_order"].notna(), ["code", "source_code"]]
+    problems = [Problem(Path(path).name, i, "indicator_code", code, "non è un indicatore di sintesi del registro "
+                        "(headline_order vuoto in indicators.csv)")
+                for i, code in enumerate(figures["indicator_code"], start=2) if code not in set(headline["code"])]
+    if problems:
+        raise ReferenceDataError(problems)
+    figures = figures.merge(headline.rename(columns={"code": "indicator_code"}), on="indicator_code", how="left")
     return figures.assign(period=figures["period"].astype(int), value=figures["value"].astype(float))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import tomllib
 import unicodedata
@@ -12,9 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import cell_rules
 from etl.inputs import OBSERVATION_COLUMNS
 
 CM_CODE = "001"  # territory code of the Città metropolitana (and Istat code of the province)
+# What producers write in a number cell they do not publish (Inps '-', Istat '..'); an empty cell says the same.
+NOT_PUBLISHED = ("-", "..", "n.d.", "nd")
 
 
 class FormatError(ValueError):
@@ -53,7 +57,8 @@ def decode_text(raw: bytes) -> str:
 
 
 def read_delimited(raw: bytes, file_name: str, delimiter: str | None = None) -> pd.DataFrame:
-    """A ';' or ',' separated text file as a frame of strings (header kept as is, empty cells '')."""
+    """A ';' or ',' separated text file as a frame of strings (header kept as is, empty cells ''); the separator
+    is kept in attrs["delimiter"], for decimal_mark."""
     text = decode_text(raw)
     if not text.strip():
         raise FormatError(f"{file_name}: file vuoto")
@@ -69,8 +74,9 @@ def read_delimited(raw: bytes, file_name: str, delimiter: str | None = None) -> 
     bad = [i for i, r in enumerate(body, start=2) if len(r) != width]
     if bad:
         raise FormatError(f"{file_name}: righe con un numero di colonne diverso dall'intestazione (riga {bad[0]})")
-    frame = pd.DataFrame(body, columns=header, dtype=str)
-    return frame.loc[:, [name != "" for name in header]]
+    frame = pd.DataFrame(body, columns=header, dtype=str).loc[:, [name != "" for name in header]]
+    frame.attrs["delimiter"] = delimiter
+    return frame
 
 
 def norm_label(text: str) -> str:
@@ -92,29 +98,33 @@ def find_column(frame: pd.DataFrame, aliases: list[str], file_name: str, require
     return None
 
 
-def to_number(value) -> float | None:
-    """A number written the Italian or the plain way ('2.287', '31.245,67', '1234.5', ''); None if empty."""
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if text in ("", "-", "..", "n.d.", "nd"):
+def decimal_mark(table: pd.DataFrame, columns: list[str]) -> str:
+    """',' or '.': the decimal mark the cells of these columns show, judged as for an uploaded template
+    (etl.cell_rules.detect_decimal, with the separator read_delimited found)."""
+    cells = [cell for column in columns for cell in table[column]]
+    return cell_rules.detect_decimal(cells, table.attrs.get("delimiter", ";"))
+
+
+def read_number(cell, decimal: str) -> float | None:
+    """A number cell read by the upload rules (etl.cell_rules.to_number) with the file's decimal mark; None when it
+    is empty, not published (NOT_PUBLISHED) or unreadable. A value that is a number already (JSON) is kept."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return None if math.isnan(cell) else float(cell)
+    if not isinstance(cell, str) or cell.strip() in NOT_PUBLISHED:
         return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
-        text = text.replace(".", "")
-    try:
-        return float(text)
-    except ValueError:
-        return None
+    text = cell_rules.to_number(cell, decimal)
+    return None if text is None or text.startswith(cell_rules.NOT_READABLE) else float(text)
+
+
+def read_numbers(column: pd.Series, decimal: str) -> pd.Series:
+    """read_number of each cell of a column."""
+    return column.map(lambda cell: read_number(cell, decimal))
 
 
 def comune_code(value) -> str | None:
-    """A comune's Istat code as 6-digit text ('1272' → '001272'); None if it is not a code."""
-    text = str(value).strip()
-    if text.endswith(".0"):
-        text = text[:-2]
-    if not text.isdigit() or not 4 <= len(text) <= 6:
-        return None
-    return text.zfill(6)
+    """A comune's Istat code as 6-digit text by the upload rule ('1272' → '001272'); None if it is not a code."""
+    code = cell_rules.to_comune_code(str(value))
+    return code if cell_rules.is_comune_code(code) else None
 
 
 @lru_cache(maxsize=4)

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from etl.sources.common import CM_CODE, FormatError, Parsed, load_meta, observations, to_number
+from etl.sources.common import CM_CODE, FormatError, Parsed, load_meta, observations, read_number
 from etl.sources.http import SourceError
 
 SOURCE = "inps"
@@ -15,6 +15,8 @@ META = load_meta(__file__)
 CFG = META["fetch"]
 REQUESTS_PER_MINUTE = CFG["requests_per_minute"]
 SEX = {label: sex for sex, labels in META["sex"].items() for label in labels}
+# NOTE: the Osservatori write their measures as Italian text ('20.731,55'), '-' where a cell is not published.
+INPS_DECIMAL = ","
 
 
 def _walk(node):
@@ -107,7 +109,7 @@ def read(raw: bytes, file_name: str) -> Parsed:
                 sex, year = _sex_year(str(row.get("value", "")), str(cell.get("value", "")))
                 if sex is None or year is None:
                     continue  # 'Totale' column over years, or a row that is not a sex
-                value = to_number((cell.get("measures") or [{}])[0].get("value", ""))
+                value = read_number((cell.get("measures") or [{}])[0].get("value", ""), INPS_DECIMAL)
                 if value is None:
                     parsed.skip("celle non pubblicate (anonimizzazione)")
                     continue

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.sources.common import CM_CODE, FormatError, Parsed, cm_comuni, flag_rows, to_number
+from etl.sources.common import CM_CODE, FormatError, Parsed, cm_comuni, flag_rows, read_numbers
 
 HOME_CARE = {"elderly": "share_comuni_home_care_elderly", "families": "share_comuni_home_care_families",
              "disabled": "share_comuni_home_care_disabled"}
@@ -20,7 +20,9 @@ def _prepare(frame: pd.DataFrame, parsed: Parsed, cm_only: bool = True) -> pd.Da
     annual = frame["TIME_PERIOD"].str.fullmatch(r"\d{4}")
     parsed.skip("periodi non annuali", int((~annual).sum()))
     frame = frame[annual]
-    return frame.assign(year=frame["TIME_PERIOD"].astype(int), value=frame["OBS_VALUE"].map(to_number))
+    # NOTE: SDMX-CSV writes a decimal point and never a thousands mark: '44.125' is 44.125, as an upload with ','
+    # as separator would read it, not 44,125.
+    return frame.assign(year=frame["TIME_PERIOD"].astype(int), value=read_numbers(frame["OBS_VALUE"], "."))
 
 
 def _wide(frame: pd.DataFrame, index: list[str], column: str, what: str) -> pd.DataFrame:

@@ -7,8 +7,8 @@ from datetime import date
 
 import pandas as pd
 
-from etl.sources.common import (FormatError, Parsed, cm_comuni, comune_code, load_meta, observations, read_delimited,
-                                to_number)
+from etl.sources.common import (FormatError, Parsed, cm_comuni, comune_code, decimal_mark, load_meta, observations,
+                                read_delimited, read_number)
 from etl.sources.http import SourceError
 
 SOURCE = "mef"
@@ -60,6 +60,8 @@ def read(raw: bytes, file_name: str) -> Parsed:
         raise FormatError(f"{name}: formato MEF cambiato, colonne mancanti: {', '.join(missing)}")
     # Process data
     parsed, rows, comuni = Parsed(), [], cm_comuni()
+    amounts = ("taxpayers", "taxable_income", "income_0_10k")
+    decimal = decimal_mark(table, [COLUMNS[key] for key in ("year", *amounts)])
     for line, row in enumerate(table.to_dict("records"), start=2):
         code = comune_code(row[COLUMNS["code"]])
         if code is None:
@@ -67,10 +69,10 @@ def read(raw: bytes, file_name: str) -> Parsed:
         if code not in comuni:
             parsed.skip("comuni fuori dalla Città metropolitana")
             continue
-        year = to_number(row[COLUMNS["year"]])
+        year = read_number(row[COLUMNS["year"]], decimal)
         if year is None:
             raise FormatError(f"{name}, riga {line}: anno di imposta non valido ({row[COLUMNS['year']]!r})")
-        values = {key: to_number(row[COLUMNS[key]]) for key in ("taxpayers", "taxable_income", "income_0_10k")}
+        values = {key: read_number(row[COLUMNS[key]], decimal) for key in amounts}
         rows += _comune_rows(code, int(year), values, parsed)
     if not rows:
         raise FormatError(f"{name}: nessun comune della Città metropolitana di Torino nel file")

@@ -1,4 +1,4 @@
-"""Ministero della Salute pharmacies: active pharmacies per comune and comuni with at least one pharmacy."""
+"""Ministero della Salute pharmacies: active pharmacies per comune (the warehouse makes the flag of comuni with one)."""
 from __future__ import annotations
 
 import re
@@ -7,8 +7,8 @@ from urllib.parse import urljoin
 
 import pandas as pd
 
-from etl.sources.common import (FormatError, Parsed, cm_comuni, comune_code, decode_text, find_column, flag_rows,
-                                load_meta, norm_label, observations, read_delimited)
+from etl.sources.common import (FormatError, Parsed, cm_comuni, comune_code, decode_text, find_column, load_meta,
+                                norm_label, observations, read_delimited)
 from etl.sources.http import SourceError
 
 SOURCE = "min_salute"
@@ -61,7 +61,6 @@ def read(raw: bytes, file_name: str, period: int | None = None) -> Parsed:
     rows = [{"indicator_code": "pharmacies", "level": "comune", "territory_code": code, "period": period, "sex": "T",
              "value": float(counted.get(code, 0)), "numerator": float(counted.get(code, 0)), "note": note}
             for code in sorted(comuni)]
-    rows += flag_rows("share_comuni_pharmacy", period, set(comuni), set(counted), note)
     # Save outputs
     parsed.observations = observations(rows)
     return parsed

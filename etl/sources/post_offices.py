@@ -8,8 +8,9 @@ from functools import lru_cache
 import pandas as pd
 import shapely
 
-from etl.sources.common import (FormatError, Parsed, cm_comuni, cm_shapes, comune_code, decode_text, find_column, flag_rows,
-                                load_meta, norm_label, observations, read_delimited, to_number, year_from_name)
+from etl.sources.common import (FormatError, Parsed, cm_comuni, cm_shapes, comune_code, decimal_mark, decode_text,
+                                find_column, load_meta, norm_label, observations, read_delimited, read_numbers,
+                                year_from_name)
 
 SOURCE = "post_offices"
 META = load_meta(__file__)
@@ -41,14 +42,13 @@ def comuni_of_points(lons: list[float], lats: list[float]) -> list[str | None]:
 
 
 def _counts(comuni: list[str | None], period: int, note: str, parsed: Parsed) -> Parsed:
-    """post_offices for every comune of the CM (0 where none: the source covers the whole province) and flags."""
+    """post_offices for every comune of the CM (0 where none: the source covers the whole province)."""
     parsed.skip("uffici fuori dalla Città metropolitana (o senza comune riconoscibile)", sum(c is None for c in comuni))
     counted = pd.Series([c for c in comuni if c]).value_counts().to_dict()
     everyone = cm_comuni()
     rows = [{"indicator_code": "post_offices", "level": "comune", "territory_code": code, "period": period, "sex": "T",
              "value": float(counted.get(code, 0)), "numerator": float(counted.get(code, 0)), "note": note}
             for code in sorted(everyone)]
-    rows += flag_rows("share_comuni_post_office", period, set(everyone), set(counted), note)
     parsed.observations = observations(rows)
     return parsed
 
@@ -97,8 +97,10 @@ def read_official_csv(raw: bytes, file_name: str, period: int | None = None) -> 
     table, parsed = read_delimited(raw, file_name), Parsed()
     code_column = find_column(table, ALIASES["comune"], file_name, required=False)
     year_column = find_column(table, ALIASES["year"], file_name, required=False)
+    coordinates = [find_column(table, ALIASES[axis], file_name, required=False) for axis in ("longitude", "latitude")]
+    decimal = decimal_mark(table, [column for column in (year_column, *coordinates) if column])
     if year_column:
-        years = {int(y) for y in table[year_column].map(to_number).dropna()}
+        years = {int(y) for y in read_numbers(table[year_column], decimal).dropna()}
         period = max(years) if years else period
     period = period or year_from_name(file_name)
     if period is None:
@@ -108,7 +110,7 @@ def read_official_csv(raw: bytes, file_name: str, period: int | None = None) -> 
     else:
         lat = find_column(table, ALIASES["latitude"], file_name)
         lon = find_column(table, ALIASES["longitude"], file_name)
-        coords = pd.DataFrame({"lon": table[lon].map(to_number), "lat": table[lat].map(to_number)})
+        coords = pd.DataFrame({"lon": read_numbers(table[lon], decimal), "lat": read_numbers(table[lat], decimal)})
         if coords.isna().any().any():
             raise FormatError(f"{file_name}: coordinate mancanti o non numeriche")
         comuni = comuni_of_points(coords["lon"].tolist(), coords["lat"].tolist())

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.sources.common import (FormatError, Parsed, cm_comuni, comuni_column, decode_text, find_column, load_meta,
-                                norm_label, observations, read_delimited, to_number, year_from_name)
+from etl.sources.common import (FormatError, Parsed, cm_comuni, comuni_column, decimal_mark, decode_text, find_column,
+                                load_meta, norm_label, observations, read_delimited, read_number, read_numbers,
+                                year_from_name)
 
 SOURCE = "regione_piemonte"
 META = load_meta(__file__)
@@ -34,10 +35,13 @@ def read(raw: bytes, file_name: str) -> Parsed:
     # Load inputs
     table, parsed = read_delimited(raw, file_name), Parsed()
     codes = comuni_column(table, ALIASES["code"], ALIASES["name"], file_name)
-    shops = table[_shops_column(table, file_name)].map(to_number)
+    shops_column = _shops_column(table, file_name)
     population_column = find_column(table, ALIASES["population"], file_name, required=False)
     year_column = find_column(table, ALIASES["year"], file_name, required=False)
-    years = table[year_column].map(to_number) if year_column else pd.Series(year_from_name(file_name), index=table.index)
+    decimal = decimal_mark(table, [c for c in (shops_column, population_column, year_column) if c])
+    shops = read_numbers(table[shops_column], decimal)
+    years = (read_numbers(table[year_column], decimal) if year_column
+             else pd.Series(year_from_name(file_name), index=table.index))
     if years.isna().any():
         raise FormatError(f"{file_name}: anno di rilevazione assente (colonna 'anno' o anno nel nome del file)")
     # Process data
@@ -52,7 +56,7 @@ def read(raw: bytes, file_name: str) -> Parsed:
         base = {"level": "comune", "territory_code": code, "period": int(years[i]), "sex": "T",
                 "numerator": shops[i], "note": "esercizi di vicinato al 1° gennaio"}
         rows.append({**base, "indicator_code": "shops_vicinato", "value": shops[i]})
-        population = to_number(table.at[i, population_column]) if population_column else None
+        population = read_number(table.at[i, population_column], decimal) if population_column else None
         if population:
             rows.append({**base, "indicator_code": "shops_vicinato_per_10k", "denominator": population,
                          "value": 10000 * shops[i] / population})

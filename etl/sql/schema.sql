@@ -1,4 +1,5 @@
--- Warehouse tables. Grain sentences are in README.md; checks are in etl/sql/checks/.
+-- Warehouse tables. Grain sentences are in README.md; a table's grain is its primary key where it has one;
+-- checks are in etl/sql/checks/.
 
 create table source (
     source_code varchar primary key,
@@ -73,6 +74,7 @@ create table indicator (
     aggregation varchar not null check (aggregation in ('sum', 'ratio', 'gap', 'none')),
     scale double not null,
     gap_of varchar,
+    flag_of varchar,              -- a yes/no indicator made from a count: 100 where that count is above 0
     by_sex boolean not null,
     comune_kind varchar not null check (comune_kind in ('value', 'flag')),
     headline_order integer,
@@ -93,8 +95,19 @@ create table observation (
     denominator double,
     derived boolean not null,
     source_code varchar not null,
+    load_id varchar not null,     -- the latest load the row came from (every one in observation_load)
+    note varchar,
+    primary key (indicator_code, level, territory_code, period, sex)
+);
+
+create table observation_load (
+    indicator_code varchar not null,
+    level varchar not null,
+    territory_code varchar not null,
+    period integer not null,
+    sex varchar not null,
     load_id varchar not null,
-    note varchar
+    primary key (indicator_code, level, territory_code, period, sex, load_id)
 );
 
 create table strategy (
@@ -115,6 +128,7 @@ create table action (
     text_it varchar not null
 );
 
+-- No primary key: zone_id is null for the whole CM; the grain is checked in checks/action_progress_grain_unique.sql.
 create table action_progress (
     action_code varchar not null,
     zone_id integer,              -- null: the whole Città metropolitana
@@ -137,7 +151,8 @@ create table indicator_target (
     target_period integer,
     target_value double,
     note varchar,
-    load_id varchar not null
+    load_id varchar not null,
+    primary key (indicator_code, level, territory_code, sex)
 );
 
 create table build_info (

@@ -36,7 +36,7 @@ def missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def numbers(df: pd.DataFrame, column: str) -> np.ndarray:
+def float_array(df: pd.DataFrame, column: str) -> np.ndarray:
     """num() as a float array: unreadable or missing cells as NaN."""
     return num(df, column).to_numpy(dtype=np.float64, na_value=np.nan)
 
@@ -165,7 +165,7 @@ class RegistryChecks:
         ranges = self.registry.ranges
         low = self.per_row(df, lambda c: ranges.get(c, (-math.inf,))[0], float)
         high = self.per_row(df, lambda c: ranges.get(c, (0, math.inf))[1], float)
-        value = numbers(df, column)
+        value = float_array(df, column)
         return mask(df, np.isnan(value) | np.isnan(low) | ((value >= low) & (value <= high)))
 
     def _key_codes(self, values: pd.Series, column: str) -> tuple[np.ndarray, int]:

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.uploads.numbers import arrow_text, may_contain
+from etl.uploads.arrow_strings import arrow_text, may_contain
 from monitor.warehouse import connect
 from monitor.warehouse import version as warehouse_version
 

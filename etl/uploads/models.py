@@ -18,7 +18,7 @@ from pandera import dtypes
 from pandera.engines import pandas_engine
 from pandera.typing import Series
 
-from etl.uploads.checks import LEVELS, SEXES, RegistryChecks, is_in, mask, missing, num, numbers
+from etl.uploads.checks import LEVELS, SEXES, RegistryChecks, float_array, is_in, mask, missing, num
 from etl.uploads.registry import Registry
 from monitor.progress_status import STATUSES
 
@@ -111,26 +111,26 @@ def _indicator_rows(rules: RegistryChecks) -> type[pa.DataFrameModel]:
             if not flag.any():
                 return mask(df, ~flag)
             flag &= (df["level"] == "comune").to_numpy(dtype=bool, na_value=False)
-            value = numbers(df, "value")
+            value = float_array(df, "value")
             return mask(df, ~flag | (value == 0) | (value == 100))
 
         @pa.dataframe_check(name="value:matches_ratio", ignore_na=False)
         def matches_ratio(cls, df: pd.DataFrame) -> Series[bool]:
             """Value = scale × numerator / denominator, to the indicator's rounding."""
-            numerator, denominator = numbers(df, "numerator"), numbers(df, "denominator")
+            numerator, denominator = float_array(df, "numerator"), float_array(df, "denominator")
             ratio = rules.per_row(df, "aggregation", lambda kind: kind == "ratio") & ~np.isnan(numerator + denominator)
             tolerance = rules.per_row(df, "decimals", lambda decimals:
                                       0.5 * 10.0 ** -max((1.0 if missing(decimals) else float(decimals)) - 1, 0))
             with np.errstate(divide="ignore", invalid="ignore"):
                 expected = rules.per_row(df, "scale", float) * numerator / denominator
-                return mask(df, ~ratio | (np.abs(numbers(df, "value") - expected) <= tolerance))
+                return mask(df, ~ratio | (np.abs(float_array(df, "value") - expected) <= tolerance))
 
         @pa.dataframe_check(name="numerator:sum_is_value", ignore_na=False)
         def sum_is_value(cls, df: pd.DataFrame) -> Series[bool]:
             """For counts, the numerator is the value itself."""
-            numerator = numbers(df, "numerator")
+            numerator = float_array(df, "numerator")
             additive = rules.per_row(df, "aggregation", lambda kind: kind == "sum") & ~np.isnan(numerator)
-            return mask(df, ~additive | (np.abs(numerator - numbers(df, "value")) < 1e-9))
+            return mask(df, ~additive | (np.abs(numerator - float_array(df, "value")) < 1e-9))
 
     return IndicatorRows
 

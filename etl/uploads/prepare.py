@@ -7,15 +7,18 @@ import pyarrow
 import pyarrow.compute as pc
 
 from etl import reference
-from etl.uploads import numbers, problems
+from etl.uploads import problems
+from etl.uploads.arrow_strings import arrow_text, per_distinct, text_series
+from etl.uploads.column_kernels import (column_as_number, column_to_comune_code, column_to_iso_date, column_to_number,
+                                       column_to_territory_code, decimal_of_columns)
 from etl.uploads.models import models
 from etl.uploads.registry import Registry
 from etl.uploads.templates import Template
 from monitor.progress_status import STATUSES
 
 # Status labels in either language are accepted for the status code: "In corso" → in_corso.
-STATUS_WORDS = {**{code: code for code in STATUSES},
-                **{label.lower(): code for code, labels in STATUSES.items() for label in labels}}
+STATUS_BY_LABEL = {**{code: code for code in STATUSES},
+                   **{label.lower(): code for code, labels in STATUSES.items() for label in labels}}
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -24,9 +27,9 @@ def _text(series: pd.Series) -> pd.Series:
         whole = pyarrow.array(series, from_pandas=True)    # no copy
         if not whole.null_count and pc.min(pc.binary_length(whole)).as_py() > 0:
             return series                                   # no empty cell: the column as it is
-    cells = numbers.arrow_text(series)
+    cells = arrow_text(series)
     empty = pyarrow.scalar(None, pyarrow.large_string())
-    return numbers.text_series(pc.if_else(pc.equal(cells, ""), empty, cells), series.index)
+    return text_series(pc.if_else(pc.equal(cells, ""), empty, cells), series.index)
 
 
 def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
@@ -38,27 +41,27 @@ def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
         if text is not table.cells[column]:
             cells[column] = text
     numeric = [c for c in (*template.numbers, *template.integers) if c in cells]
-    decimal = numbers.decimal_of_columns([cells[c] for c in numeric], table.separator)
+    decimal = decimal_of_columns([cells[c] for c in numeric], table.separator)
     for column in numeric:          # plain columns read as numbers at once, others as to_number's text
-        number = numbers.column_as_number(cells[column], decimal, integer=column in template.integers)
-        cells[column] = number if number is not None else numbers.column_to_number(cells[column], decimal)
+        number = column_as_number(cells[column], decimal, integer=column in template.integers)
+        cells[column] = number if number is not None else column_to_number(cells[column], decimal)
     for column in template.dates:
         if column in cells:
-            cells[column] = numbers.column_to_iso_date(cells[column])
+            cells[column] = column_to_iso_date(cells[column])
     for column in ("level", "source_code"):
         if column in cells:
             cells[column] = cells[column].str.lower()
     if "sex" in cells:
         cells["sex"] = cells["sex"].str.upper().fillna("T")
     if "status" in cells:
-        cells["status"] = numbers.text_series(pyarrow.array(numbers.per_distinct(
-            cells["status"], lambda v: STATUS_WORDS.get(v.lower(), v) if isinstance(v, str) else None),
+        cells["status"] = text_series(pyarrow.array(per_distinct(
+            cells["status"], lambda v: STATUS_BY_LABEL.get(v.lower(), v) if isinstance(v, str) else None),
             pyarrow.large_string()), cells.index)
     if "territory_code" in cells:
         levels = cells["level"] if "level" in cells else pd.Series(None, index=cells.index)
-        cells["territory_code"] = numbers.column_to_territory_code(levels, cells["territory_code"])
+        cells["territory_code"] = column_to_territory_code(levels, cells["territory_code"])
     if "codice_istat" in cells:
-        cells["codice_istat"] = numbers.column_to_comune_code(cells["codice_istat"])
+        cells["codice_istat"] = column_to_comune_code(cells["codice_istat"])
     return cells, decimal
 
 
@@ -83,7 +86,7 @@ def _numbers_read(typed: pd.DataFrame, columns, model) -> pd.DataFrame:
         if column not in typed or typed[column].dtype == object or target not in ("float64", "int64") \
                 or str(typed[column].dtype) == target:
             continue
-        text = numbers.arrow_text(typed[column])
+        text = arrow_text(typed[column])
         if target == "int64" and text.null_count:
             continue
         try:

@@ -99,7 +99,9 @@ PREVIEW_HEADERS = {"it": {"change": "Modifica", "table": "Tabella", "key": "Chia
                    "en": {"change": "Change", "table": "Table", "key": "Key", "field": "Field", "old": "Before",
                           "new": "After"}}
 CHANGE_WORDS_EN = {"added": "added", "changed": "changed", "removed": "removed", "unchanged": "unchanged"}
-STATUS_WORDS = {"it": {"active": "attivo", "reverted": "annullato"}, "en": {"active": "active", "reverted": "reverted"}}
+# An upload's status in the ledger (not an action's progress status: see prepare.STATUS_BY_LABEL), in words.
+LOAD_STATUS_WORDS = {"it": {"active": "attivo", "reverted": "annullato"},
+                     "en": {"active": "active", "reverted": "reverted"}}
 HISTORY_HEADERS = {"it": {"id": "Identificativo", "at": "Data e ora", "by": "Chi", "file_name": "File", "kind": "Tipo",
                           "rows": "Righe", "summary": "Modifiche", "status": "Stato", "reverts": "Annulla",
                           "reason": "Motivo"},
@@ -120,7 +122,7 @@ def preview_table(preview: Preview, lang: str = "it") -> pd.DataFrame:
 def history_display(history: pd.DataFrame, lang: str = "it") -> pd.DataFrame:
     """The ledger history with headers and statuses in the view's language."""
     shown = history.drop(columns=["event", "sha256"])
-    shown = shown.assign(status=shown["status"].map(STATUS_WORDS[lang]),
+    shown = shown.assign(status=shown["status"].map(LOAD_STATUS_WORDS[lang]),
                          at=shown["at"].dt.strftime("%d/%m/%Y %H:%M"))
     return shown.rename(columns=HISTORY_HEADERS[lang])
 

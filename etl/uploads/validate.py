@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
-from etl.uploads import native, numbers, prepare, problems
+from etl.cell_rules import NOT_READABLE
+from etl.uploads import native, prepare, problems
+from etl.uploads.arrow_strings import arrow_text, may_contain, starts_with_any
+from etl.uploads.column_kernels import column_to_number
 from etl.uploads.dialect import DialectError, Table, read_table
 from etl.uploads.registry import Registry, current_registry
 from etl.uploads.templates import EXAMPLE_NOTE, KINDS, TEMPLATES
@@ -158,7 +161,7 @@ def _check_rows(table, report: ValidationReport, registry: Registry) -> Validati
     found.extend(problems.with_number_hint(row_problems, decimal))
     report.rows = len(table.cells)
     report.problems = problems.frame(found)
-    report.warnings = _warnings(table.cells)
+    report.warnings = _warnings(table.cells, decimal)
     if report.problems.empty:
         report.parsed = checked
         report.parsed.attrs["kind"] = report.kind
@@ -168,17 +171,18 @@ def _check_rows(table, report: ValidationReport, registry: Registry) -> Validati
     return report
 
 
-def _warnings(cells: pd.DataFrame) -> list[str]:
-    """A warning for the cells that start like a formula (=, +, - or @) and are not numbers."""
+def _warnings(cells: pd.DataFrame, decimal: str) -> list[str]:
+    """A warning for the cells that start like a formula (=, +, - or @) and are not numbers (by the cell rules, with
+    the file's decimal mark)."""
     count = 0
     for column in cells.columns:
-        if not numbers.may_contain(numbers.arrow_text(cells[column]), "".join(FORMULA_START)):
+        if not may_contain(arrow_text(cells[column]), "".join(FORMULA_START)):
             continue
-        text = numbers.arrow_text(cells[column].dropna().astype(str))
-        formula_like = numbers.starts_with_any(text, FORMULA_START)
+        text = arrow_text(cells[column].dropna().astype(str))
+        formula_like = starts_with_any(text, FORMULA_START)
         if formula_like.any():
-            starts = pd.Series(text.filter(pa.array(formula_like)), dtype="str").str.replace(",", ".", regex=False)
-            count += int(pd.to_numeric(starts, errors="coerce").isna().sum())
+            read = column_to_number(pd.Series(text.filter(pa.array(formula_like)), dtype="str"), decimal)
+            count += int(read.str.startswith(NOT_READABLE).sum())
     if not count:
         return []
     return [f"{count} celle iniziano con =, +, - o @: sono conservate come testo e neutralizzate in ogni "

@@ -9,6 +9,6 @@ from observation o
 left join municipality m on m.istat_code = o.territory_code
 left join zone mz on mz.zone_id = m.zone_id
 left join source s on s.source_code = o.source_code
-left join load l on l.load_id = split_part(o.load_id, '+', 1)
+left join load l on l.load_id = o.load_id
 where o.indicator_code = $indicator and o.level = 'comune' and o.period = $period and o.sex = $sex
 order by o.territory_code

@@ -2,4 +2,4 @@
 select distinct l.created_at as loaded_at
 from observation o
 join indicator i on i.code = o.indicator_code
-left join load l on l.load_id = split_part(o.load_id, '+', 1)
+left join load l on l.load_id = o.load_id

@@ -8,6 +8,6 @@ join indicator i on i.code = o.indicator_code
 left join municipality m on o.level = 'comune' and m.istat_code = o.territory_code
 left join zone z on o.level = 'zona' and cast(z.zone_id as varchar) = o.territory_code
 left join source s on s.source_code = o.source_code
-left join load l on l.load_id = split_part(o.load_id, '+', 1)
+left join load l on l.load_id = o.load_id
 where o.indicator_code = $indicator
 order by o.indicator_code, o.level, o.territory_code, o.period, o.sex

@@ -17,7 +17,7 @@ from indicator i
 left join ranked cur on cur.indicator_code = i.code and cur.recency = 1
 left join ranked prev on prev.indicator_code = i.code and prev.recency = 2
 left join source s on s.source_code = coalesce(cur.source_code, i.source_code)
-left join load l on l.load_id = split_part(cur.load_id, '+', 1)
+left join load l on l.load_id = cur.load_id
 left join indicator_target t on t.indicator_code = i.code and t.level = 'cm' and t.sex = 'T'
 where i.headline_order is not null
 order by i.headline_order

@@ -10,6 +10,6 @@ left join municipality m on o.level = 'comune' and m.istat_code = o.territory_co
 left join zone z on o.level = 'zona' and cast(z.zone_id as varchar) = o.territory_code
 left join zone mz on mz.zone_id = coalesce(m.zone_id, z.zone_id)
 left join source s on s.source_code = o.source_code
-left join load l on l.load_id = split_part(o.load_id, '+', 1)
+left join load l on l.load_id = o.load_id
 where o.indicator_code = $indicator and o.level = $level
 order by o.period, o.sex, o.territory_code

@@ -15,5 +15,5 @@ left join observation zo on zo.indicator_code = t.indicator_code and zo.level = 
 left join observation cm on cm.indicator_code = t.indicator_code and cm.level = 'cm'
      and cm.period = t.period and cm.sex = t.sex
 left join source s on s.source_code = t.source_code
-left join load l on l.load_id = split_part(t.load_id, '+', 1)
+left join load l on l.load_id = t.load_id
 order by i.strategy_code, i.code, t.sex desc

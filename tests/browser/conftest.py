@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.conftest import private_paths
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -23,13 +25,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(env: dict, port: int) -> subprocess.Popen:
-    """Start `streamlit run app.py` on 127.0.0.1:port and wait until it answers its health check."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+def launch(env: dict, port: int) -> subprocess.Popen:
+    """Start the app as README does (`python -m monitor.launcher`) on 127.0.0.1:port, without waiting."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor.launcher", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return wait_healthy(proc, port, "Streamlit did not start")
+
+
+def start_streamlit(env: dict, port: int) -> subprocess.Popen:
+    """Start the app and return once it answers its health check. Nothing else is requested: the first page a test
+    opens is the server's very first visit."""
+    return wait_healthy(launch(env, port), port, "Streamlit did not start")
 
 
 def wait_healthy(proc: subprocess.Popen, port: int, failure: str) -> subprocess.Popen:
@@ -48,8 +55,7 @@ def wait_healthy(proc: subprocess.Popen, port: int, failure: str) -> subprocess.
 @pytest.fixture(scope="session")
 def server(built_dir):
     """Base URL of a Streamlit server reading the fixture warehouse."""
-    env = {**os.environ, "PSM_WAREHOUSE": str(built_dir / "warehouse.duckdb"),
-           "PSM_DATA_DIR": str(built_dir / "data")}
+    env = {**os.environ, **private_paths(built_dir)}
     env.pop("PSM_MODE", None)
     port = free_port()
     proc = start_streamlit(env, port)
@@ -75,13 +81,7 @@ def browser():
 
 @pytest.fixture(scope="session")
 def app_url(server, browser):
-    """The server after one session has run the app: Streamlit learns the pages of st.navigation on the first run,
-    and until then a deep link shows a spurious «Page not found» notice."""
-    context = browser.new_context()
-    warm = context.new_page()
-    warm.goto(server + "/")
-    wait_for_app(warm, "Quadro generale")
-    context.close()
+    """Base URL of the shared test server (no warm-up visit: the launcher makes the first visit right)."""
     return server
 
 

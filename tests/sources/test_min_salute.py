@@ -1,4 +1,4 @@
-"""Ministero della Salute pharmacies: both header variants and encodings, active pharmacies only, zeros, flags."""
+"""Ministero della Salute pharmacies: both header variants and encodings, active pharmacies only, zeros, no flag."""
 from __future__ import annotations
 
 import pytest
@@ -30,9 +30,11 @@ def test_current_header_utf8_counts_active_pharmacies_per_comune():
                               "dispensari (tipologia 3–4), non farmacie": 1}
 
 
-def test_flag_for_every_comune():
-    flags = counts(min_salute.parse_min_salute(NEW.read_bytes(), NEW.name), "share_comuni_pharmacy")
-    assert len(flags) == 312 and flags["001272"] == 100 and flags["001236"] == 0 and flags.sum() == 800
+def test_counts_only_for_every_comune_the_flag_is_the_warehouse_s():
+    obs = min_salute.parse_min_salute(NEW.read_bytes(), NEW.name)
+    pharmacies = counts(obs)
+    assert len(pharmacies) == 312 and (pharmacies > 0).sum() == 8 and pharmacies["001236"] == 0
+    assert set(obs.indicator_code) == {"pharmacies"}   # share_comuni_pharmacy is made in marts/observation.sql
 
 
 def test_older_header_in_latin1():

@@ -1,0 +1,105 @@
+"""The one way to start the monitor: `python -m monitor.launcher [streamlit flags]` runs `streamlit run app.py`.
+
+It fixes, before Streamlit starts, what Streamlit's own CLI leaves to the first visitor or to the defaults:
+- Navigation: the frame (`app.py` + `st.navigation`) is the only navigation from the very first request. Streamlit
+  1.67 would otherwise treat the folder `pages/` as old-style pages until some session has run `st.navigation`
+  (the first visitor of a fresh server gets «Page not found», a list of raw files and a dropped first click, and a
+  file of `pages/` could run without the frame).
+- Uploads: the server accepts a file only as large as the upload page says (`[uploads] max_bytes`, rounded up to
+  whole MB as Streamlit counts them), only from a session the upload page has let in (a signed-in editor), and in
+  public mode not at all.
+- App static files are served from `[paths] static_dir` (`PSM_STATIC_DIR`), and a name the file system refuses
+  (too long) answers 404 instead of 500.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from monitor import upload_gate
+from monitor.settings import PROJECT_ROOT, Settings, load_settings
+
+APP_SCRIPT = PROJECT_ROOT / "app.py"
+
+
+def streamlit_arguments(settings: Settings, extra: list[str]) -> list[str]:
+    """The arguments of `streamlit run app.py …`: the caller's flags, then the ones this project enforces."""
+    return ["streamlit", "run", str(APP_SCRIPT), *extra,
+            "--server.maxUploadSize", str(1 if settings.is_public else settings.upload_max_megabytes)]
+
+
+def use_only_the_frame_navigation() -> None:
+    """Make Streamlit ignore the folder `pages/` as old-style pages from the first session on."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    # NOTE: a class attribute Streamlit sets from the first session (True when `pages/` exists) and clears only
+    # when a run reaches `st.navigation`; False from the start is what every later session gets anyway.
+    # tests/browser/test_first_visit_browser.py opens a deep link as the very first request of a fresh server.
+    PagesManager.uses_pages_directory = False
+
+
+def guard_upload_routes(settings: Settings) -> None:
+    """Wrap Streamlit's upload routes: refused in public mode, and for sessions the upload page has not let in."""
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from streamlit.web.server.starlette import starlette_app
+
+    make_routes = starlette_app.create_upload_routes
+
+    def guarded(endpoint):
+        async def endpoint_if_allowed(request):
+            if request.method == "OPTIONS":
+                return await endpoint(request)
+            if settings.is_public:
+                return PlainTextResponse("Uploads are not accepted here.", status_code=403)
+            if not upload_gate.is_allowed(request.path_params.get("session_id", "")):
+                return PlainTextResponse("This session may not upload.", status_code=403)
+            return await endpoint(request)
+        return endpoint_if_allowed
+
+    def create_guarded_upload_routes(*args, **kwargs):
+        return [Route(route.path, guarded(route.endpoint), methods=sorted(route.methods - {"HEAD"}))
+                for route in make_routes(*args, **kwargs)]
+
+    starlette_app.create_upload_routes = create_guarded_upload_routes
+
+
+def serve_static_files_from(static_dir: Path) -> None:
+    """Serve `/app/static/` from the configured folder; a path the file system refuses answers 404."""
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from streamlit import file_util
+    from streamlit.web.server.starlette import starlette_app
+
+    file_util.get_app_static_dir = lambda main_script_path: str(static_dir)
+    make_routes = starlette_app.create_app_static_serving_routes
+
+    def not_found_on_os_error(endpoint):
+        async def endpoint_or_404(request):
+            try:
+                return await endpoint(request)
+            except OSError:   # e.g. ENAMETOOLONG from a very long name
+                return PlainTextResponse("File not found", status_code=404)
+        return endpoint_or_404
+
+    def create_static_routes(*args, **kwargs):
+        return [Route(route.path, not_found_on_os_error(route.endpoint), methods=sorted(route.methods - {"HEAD"}))
+                for route in make_routes(*args, **kwargs)]
+
+    starlette_app.create_app_static_serving_routes = create_static_routes
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Prepare Streamlit for this app, then hand over to its CLI (`streamlit run app.py` with the given flags)."""
+    settings = load_settings()
+    use_only_the_frame_navigation()
+    guard_upload_routes(settings)
+    serve_static_files_from(settings.static_dir)
+    from streamlit.web import cli
+
+    sys.argv = streamlit_arguments(settings, list(sys.argv[1:] if argv is None else argv))
+    sys.exit(cli.main())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""The marts as given rows → expected rows: the latest load wins, derived rows and the loads they came from."""
+from __future__ import annotations
+
+import io
+
+import duckdb
+import pandas as pd
+import pytest
+
+from etl import build
+from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS
+
+# Three comuni in two zones; a count with its flag, an additive rate by sex with its F − M gap, a plain figure.
+TERRITORY = """
+insert into zone by name select * from (values (1, 'Uno', 1), (2, 'Due', 2)) t(zone_id, name, comuni),
+    (select 'provisional' as list_status, 'z' as load_id);
+insert into municipality by name
+select istat_code, 'Comune ' || istat_code as name, zone_id, 1.0 as area_km2, 7.0 as centroid_lon,
+       45.0 as centroid_lat, '{}' as geometry_geojson, 'z' as load_id
+from (values ('001001', 1), ('001002', 2), ('001003', 2)) t(istat_code, zone_id);
+insert into indicator by name
+select code, code as name_it, code as name_en, 'n' as unit, 1 as decimals, 'neutral' as polarity,
+       '5.1' as strategy_code, 'test' as source_code, aggregation, scale, gap_of, flag_of, by_sex, comune_kind,
+       '' as fill_it, '' as fill_en
+from (values ('pharmacies', 'sum', 1, null, null, false, 'value'),
+             ('share_comuni_pharmacy', 'ratio', 100, null, 'pharmacies', false, 'flag'),
+             ('employment_rate', 'ratio', 100, null, null, true, 'value'),
+             ('gap_employment_rate', 'gap', 1, 'employment_rate', null, false, 'value'),
+             ('plain', 'none', 1, null, null, false, 'value'))
+     t(code, aggregation, scale, gap_of, flag_of, by_sex, comune_kind);
+"""
+STAGED = ["load_id", "batch_seq", "row_seq"]
+
+
+def table(text: str) -> pd.DataFrame:
+    """A small CSV text as a frame (codes stay text, empty cells are missing)."""
+    return pd.read_csv(io.StringIO(text.strip()), dtype={"territory_code": str, "load_id": str, "zone_id": "Int64"})
+
+
+def staged(text: str, columns: list[str]) -> pd.DataFrame:
+    """Staging rows from CSV text: the columns not given are missing (source_code 'test' for observations)."""
+    rows = table(text) if text.strip() else pd.DataFrame(columns=columns + STAGED)
+    for column in columns:
+        if column not in rows.columns:
+            rows[column] = "test" if column == "source_code" else None
+    return rows[columns + STAGED]
+
+
+def marts(observations: str = "", progress: str = "", targets: str = "") -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse with TERRITORY, filled by the marts from the given staging rows."""
+    con = duckdb.connect()
+    con.execute(build.read_sql("schema.sql"))
+    con.execute(TERRITORY)
+    build.run_marts(con, {"stg_observation": staged(observations, OBSERVATION_COLUMNS + ["source_code"]),
+                          "stg_action_progress": staged(progress, PROGRESS_COLUMNS),
+                          "stg_indicator_target": staged(targets, TARGET_COLUMNS)})
+    return con
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    """The rows of a query, numbers rounded to 6 decimals."""
+    return [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in con.execute(sql).fetchall()]
+
+
+def observations(con) -> list[tuple]:
+    """observation as (key…, value, derived, load_id, loads from observation_load), in key order."""
+    return rows(con, """select o.indicator_code, o.level, o.territory_code, o.period, o.sex, o.value, o.derived,
+                               o.load_id, list(l.load_id order by l.load_id)
+                        from observation o join observation_load l using (indicator_code, level, territory_code, period, sex)
+                        group by all order by all""")
+
+
+def test_the_latest_load_wins_on_each_key_and_its_last_row_within_a_load():
+    con = marts(observations="""
+indicator_code,level,territory_code,period,sex,value,load_id,batch_seq,row_seq
+plain,cm,001,2020,T,1,a,2,0
+plain,cm,001,2020,T,2,b,3,0
+plain,cm,001,2021,T,5,b,3,1
+plain,cm,001,2021,T,6,b,3,2
+plain,cm,001,2022,T,7,c,4,0
+plain,cm,001,2022,T,8,a,2,1
+""")
+    assert observations(con) == [
+        ("plain", "cm", "001", 2020, "T", 2.0, False, "b", ["b"]),
+        ("plain", "cm", "001", 2021, "T", 6.0, False, "b", ["b"]),
+        ("plain", "cm", "001", 2022, "T", 7.0, False, "c", ["c"]),
+    ]
+
+
+def test_derived_rows_link_every_load_they_came_from_and_show_the_latest():
+    con = marts(observations="""
+indicator_code,level,territory_code,period,sex,value,numerator,load_id,batch_seq,row_seq
+pharmacies,comune,001001,2020,T,0,0,a,2,0
+pharmacies,comune,001002,2020,T,3,3,a,2,1
+pharmacies,comune,001003,2020,T,2,2,b,3,0
+""")
+    assert observations(con) == [
+        ("pharmacies", "cm", "001", 2020, "T", 5.0, True, "b", ["a", "b"]),
+        ("pharmacies", "comune", "001001", 2020, "T", 0.0, False, "a", ["a"]),
+        ("pharmacies", "comune", "001002", 2020, "T", 3.0, False, "a", ["a"]),
+        ("pharmacies", "comune", "001003", 2020, "T", 2.0, False, "b", ["b"]),
+        ("pharmacies", "zona", "1", 2020, "T", 0.0, True, "a", ["a"]),
+        ("pharmacies", "zona", "2", 2020, "T", 5.0, True, "b", ["a", "b"]),
+        ("share_comuni_pharmacy", "cm", "001", 2020, "T", 66.666667, True, "b", ["a", "b"]),
+        ("share_comuni_pharmacy", "comune", "001001", 2020, "T", 0.0, True, "a", ["a"]),
+        ("share_comuni_pharmacy", "comune", "001002", 2020, "T", 100.0, True, "a", ["a"]),
+        ("share_comuni_pharmacy", "comune", "001003", 2020, "T", 100.0, True, "b", ["b"]),
+        ("share_comuni_pharmacy", "zona", "1", 2020, "T", 0.0, True, "a", ["a"]),
+        ("share_comuni_pharmacy", "zona", "2", 2020, "T", 100.0, True, "b", ["a", "b"]),
+    ]
+
+
+def test_a_gap_links_the_loads_of_its_f_and_m_rows():
+    con = marts(observations="""
+indicator_code,level,territory_code,period,sex,value,load_id,batch_seq,row_seq
+employment_rate,cm,001,2021,F,60,b,3,0
+employment_rate,cm,001,2021,M,70,a,2,0
+""")
+    assert observations(con)[0] == ("employment_rate", "cm", "001", 2021, "F", 60.0, False, "b", ["b"])
+    assert observations(con)[-1] == ("gap_employment_rate", "cm", "001", 2021, "T", -10.0, True, "b", ["a", "b"])
+
+
+def test_a_row_a_load_gives_is_never_replaced_by_a_derived_one():
+    con = marts(observations="""
+indicator_code,level,territory_code,period,sex,value,numerator,denominator,load_id,batch_seq,row_seq
+pharmacies,comune,001001,2020,T,1,1,,a,2,0
+pharmacies,comune,001002,2020,T,1,1,,a,2,1
+pharmacies,comune,001003,2020,T,1,1,,a,2,2
+pharmacies,zona,2,2020,T,9,9,,u,3,0
+share_comuni_pharmacy,comune,001001,2020,T,0,0,1,u,3,1
+gap_employment_rate,cm,001,2020,T,-3,,,u,3,2
+employment_rate,cm,001,2020,F,60,,,a,2,3
+employment_rate,cm,001,2020,M,70,,,a,2,4
+""")
+    found = {row[:5]: row[5:] for row in observations(con)}
+    assert found[("pharmacies", "zona", "2", 2020, "T")] == (9.0, False, "u", ["u"])
+    assert found[("share_comuni_pharmacy", "comune", "001001", 2020, "T")] == (0.0, False, "u", ["u"])
+    assert found[("share_comuni_pharmacy", "zona", "1", 2020, "T")] == (0.0, True, "u", ["u"])
+    assert found[("gap_employment_rate", "cm", "001", 2020, "T")] == (-3.0, False, "u", ["u"])
+
+
+def test_the_latest_load_wins_on_progress_and_targets():
+    con = marts(progress="""
+action_code,zone_id,as_of,status,percent,load_id,batch_seq,row_seq
+5.1.1,,2026-01-31,avviata,10,u1,2,0
+5.1.1,3,2026-01-31,avviata,5,u1,2,1
+5.1.1,3,2026-02-28,in_corso,15,u1,2,2
+5.1.1,,2026-01-31,in_corso,20,u2,3,0
+""", targets="""
+indicator_code,level,territory_code,sex,target_period,target_value,load_id,batch_seq,row_seq
+plain,cm,001,T,2030,50,u1,2,0
+plain,cm,001,T,2030,60,u2,3,0
+plain,zona,4,T,2030,40,u1,2,1
+""")
+    assert rows(con, "select action_code, zone_id, as_of::varchar, status, percent, load_id from action_progress "
+                     "order by all") == [
+        ("5.1.1", 3, "2026-01-31", "avviata", 5.0, "u1"),
+        ("5.1.1", 3, "2026-02-28", "in_corso", 15.0, "u1"),
+        ("5.1.1", None, "2026-01-31", "in_corso", 20.0, "u2"),
+    ]
+    assert rows(con, "select indicator_code, level, territory_code, target_value, load_id from indicator_target "
+                     "order by all") == [("plain", "cm", "001", 60.0, "u2"), ("plain", "zona", "4", 40.0, "u1")]
+
+
+@pytest.mark.parametrize("break_link, problems", [
+    ("update observation_load set load_id = 'x'", {"caricamento sconosciuto", "load_id non tra i suoi caricamenti"}),
+    ("delete from observation_load", {"load_id non tra i suoi caricamenti"}),
+    ("insert into observation_load values ('plain', 'cm', '001', 1999, 'T', 'a')",
+     {"caricamento di un'osservazione assente"}),
+])
+def test_the_load_link_check_names_a_broken_link(break_link, problems):
+    con = marts(observations="indicator_code,level,territory_code,period,sex,value,load_id,batch_seq,row_seq\n"
+                             "plain,cm,001,2020,T,1,a,2,0\n")
+    con.execute("insert into load by name select 'a' as load_id, 'etl' as kind, timestamp '2026-01-01' as created_at, "
+                "'t' as created_by, 1 as rows, 'active' as status")
+    check = (build.SQL_DIR / "checks" / "observation_load_known.sql").read_text(encoding="utf-8")
+    assert con.execute(check).fetchall() == []
+    con.execute(break_link)
+    assert {row[-1] for row in con.execute(check).fetchall()} == problems
