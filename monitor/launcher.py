@@ -8,6 +8,7 @@ It fixes, before Streamlit starts, what Streamlit's own CLI leaves to the first 
 - Uploads: the server accepts a file only as large as the upload page says (`[uploads] max_bytes`, rounded up to
   whole MB as Streamlit counts them), only from a session the upload page has let in (a signed-in editor), and in
   public mode not at all.
+- Exports: the tables' toolbar download is off (the pages' own CSV buttons neutralise formula-like cells).
 - App static files are served from `[paths] static_dir` (`PSM_STATIC_DIR`), and a name the file system refuses
   (too long) answers 404 instead of 500.
 """
@@ -25,7 +26,9 @@ APP_SCRIPT = PROJECT_ROOT / "app.py"
 def streamlit_arguments(settings: Settings, extra: list[str]) -> list[str]:
     """The arguments of `streamlit run app.py …`: the caller's flags, then the ones this project enforces."""
     return ["streamlit", "run", str(APP_SCRIPT), *extra,
-            "--server.maxUploadSize", str(1 if settings.is_public else settings.upload_max_megabytes)]
+            "--server.maxUploadSize", str(1 if settings.is_public else settings.upload_max_megabytes),
+            # the tables' toolbar "Download as CSV" writes formula cells as they are; the pages offer their own CSVs
+            "--client.disableDataExport", "true"]
 
 
 def use_only_the_frame_navigation() -> None:

@@ -70,9 +70,9 @@ def test_the_launcher_sets_the_server_upload_limit_from_the_settings(monkeypatch
     monkeypatch.setenv("PSM_UPLOAD_MAX_BYTES", str(10 * 2**20))
     arguments = launcher.streamlit_arguments(load_settings(), ["--server.port", "9"])
     assert arguments[:4] == ["streamlit", "run", str(ROOT / "app.py"), "--server.port"]
-    assert arguments[-2:] == ["--server.maxUploadSize", "10"]
+    assert arguments[-4:] == ["--server.maxUploadSize", "10", "--client.disableDataExport", "true"]
     monkeypatch.setenv("PSM_MODE", "public")
-    assert launcher.streamlit_arguments(load_settings(), [])[-2:] == ["--server.maxUploadSize", "1"]
+    assert launcher.streamlit_arguments(load_settings(), [])[-4:-2] == ["--server.maxUploadSize", "1"]
 
 
 def test_nginx_site_frames_only_for_the_cmt_and_keeps_sessions_sticky():
