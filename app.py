@@ -6,8 +6,8 @@ import os
 import streamlit as st
 
 from monitor import data, embed, signin, sockets, ui, upload_gate
+from core.settings import load_settings
 from monitor.i18n import LANGUAGES
-from monitor.settings import load_settings
 
 st.set_page_config(page_title="PSM Asse 5 · Monitor", page_icon=":material/monitoring:", layout="wide")
 sockets.disable_nagle()  # once per server process: small websocket messages are not held for delayed ACKs

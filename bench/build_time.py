@@ -15,7 +15,7 @@ if __package__ in (None, ""):
 from bench import report, server
 from etl.reference import REFERENCE_DIR
 from etl.sources import istat_geopop
-from monitor.settings import load_settings
+from core.settings import load_settings
 
 
 def input_files() -> list[Path]:

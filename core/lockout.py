@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from filelock import FileLock
-
-from monitor.i18n import picker
 
 FAILURES_BEFORE_WAIT = {"account": 5, "address": 20}  # a shared office address gets more room than one account
 FIRST_WAIT, LONGEST_WAIT = 300.0, 3600.0  # seconds: 5 minutes, doubling at each further failure, at most one hour
 FORGET_AFTER = 86400.0  # a counter untouched for a day starts again from zero
 MAX_COUNTERS = 5000  # the oldest counters are dropped past this (unknown names are counted too)
-LOCAL_TIME_ZONE = "Europe/Rome"  # for the retry time when the browser does not say its own
 
 _log = logging.getLogger(__name__)
 
@@ -41,25 +35,6 @@ def counter_keys(username: str, address: str | None) -> list[str]:
     if address:
         keys.append("address:" + address)
     return keys
-
-
-def retry_text(until: float, now: float, lang_code: str, time_zone: str | None) -> str:
-    """'Troppi tentativi: riprova alle 18:36 (tra 5 minuti).' in the language and time zone of the view."""
-    minutes = max(1, math.ceil((until - now) / 60))
-    at = _clock(math.ceil(until / 60) * 60, time_zone)
-    return picker(lang_code)(
-        f"Troppi tentativi: riprova alle {at} (tra {minutes} {'minuto' if minutes == 1 else 'minuti'}).",
-        f"Too many attempts: try again at {at} (in {minutes} {'minute' if minutes == 1 else 'minutes'}).")
-
-
-def _clock(timestamp: float, time_zone: str | None) -> str:
-    """HH:MM of a time in the browser's time zone (Rome when it says none or an unknown one)."""
-    for name in (time_zone, LOCAL_TIME_ZONE):
-        try:
-            return datetime.fromtimestamp(timestamp, ZoneInfo(name)).strftime("%H:%M")
-        except (ValueError, TypeError, OSError, KeyError):  # unknown or malformed zone name, no zone database
-            continue
-    return datetime.fromtimestamp(timestamp).strftime("%H:%M")
 
 
 def lockout_file(accounts_file: Path) -> Path:

@@ -119,7 +119,7 @@ def stop(processes: list[subprocess.Popen]) -> None:
 def run(replicas: int, keep: bool) -> int:
     """Start everything, check it through nginx, print the report, stop everything; return the exit code."""
     sys.path.insert(0, str(ROOT))
-    from monitor.settings import load_settings
+    from core.settings import load_settings
 
     published = load_settings().public_warehouse
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")

@@ -6,8 +6,8 @@ import sys
 import time
 from dataclasses import replace
 
-from monitor import auth, lockout
-from monitor.settings import load_settings
+from core import auth, lockout
+from core.settings import load_settings
 
 
 def _password() -> str:

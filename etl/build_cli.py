@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from monitor.settings import load_settings
+from core.settings import load_settings
 
 
 def run(args) -> int:

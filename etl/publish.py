@@ -10,9 +10,11 @@ from pathlib import Path
 
 import duckdb
 
-from monitor import downloads, maps, queries, warehouse
+from core import warehouse
+
+from monitor import downloads, maps, queries
+from core.settings import load_settings
 from monitor.i18n import LANGUAGES
-from monitor.settings import load_settings
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "sql" / "schema.sql"
 

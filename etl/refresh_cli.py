@@ -82,7 +82,7 @@ def print_summary(outcomes: list[Outcome]) -> None:
 def run(args) -> int:
     """Refresh the sources; rebuild if any arrived. Exit 0 if all arrived, 1 if any failed, the build's code if it fails."""
     from etl import build_cli
-    from monitor.settings import load_settings
+    from core.settings import load_settings
 
     unknown = [s for s in args.sources if s not in CONNECTORS]
     if unknown:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import downloads, maps, queries, warehouse
-from monitor.settings import load_settings
+from core import warehouse
+
+from core.settings import load_settings
+from monitor import downloads, maps, queries
 
 
 @st.cache_resource(show_spinner=False, max_entries=1024)

@@ -11,7 +11,9 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from monitor import queries, warehouse
+from core import warehouse
+
+from monitor import queries
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FULL_DOWNLOAD_STEM = "psm_asse5_dati"
@@ -120,9 +122,9 @@ def write_observations_csv(db: Path, out: BinaryIO) -> int:
     """Write every observation as CSV to a binary stream, one indicator's record batches at a time; return the rows."""
     con = warehouse.connect(db)
     try:
-        codes = [code for (code,) in con.execute(warehouse.read_sql("export_indicator_codes")).fetchall()]
+        codes = [code for (code,) in con.execute(queries.read_sql("export_indicator_codes")).fetchall()]
         load_times = _load_time_texts(con)
-        sql = warehouse.read_sql("export_observations")
+        sql = queries.read_sql("export_observations")
         rows = 0
         for code in codes:
             with con.sql(sql, params={"indicator": code}).to_arrow_reader(OBSERVATIONS_BATCH_ROWS) as reader:
@@ -142,6 +144,6 @@ def write_observations_csv(db: Path, out: BinaryIO) -> int:
 
 def _load_time_texts(con) -> dict:
     """Load time -> its CSV text, formatted as pandas formats the whole loaded_at column (dates only when all are)."""
-    times = con.sql(warehouse.read_sql("export_load_times")).to_arrow_table().to_pandas()["loaded_at"].dropna()
+    times = con.sql(queries.read_sql("export_load_times")).to_arrow_table().to_pandas()["loaded_at"].dropna()
     texts = times.to_frame().to_csv(index=False, header=False).splitlines()
     return dict(zip(times, texts))

@@ -17,8 +17,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from core.settings import PROJECT_ROOT, Settings, load_settings
 from monitor import upload_gate
-from monitor.settings import PROJECT_ROOT, Settings, load_settings
 
 APP_SCRIPT = PROJECT_ROOT / "app.py"
 

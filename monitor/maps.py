@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pydeck as pdk
 
+from core.settings import load_settings
 from monitor import fmt, plain, queries
-from monitor.settings import load_settings
 
 STATIC_URL = "app/static"
 # Viridis in 5 classes (colour-blind safe, ordered light to dark is not needed: the legend names each class).

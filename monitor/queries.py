@@ -1,11 +1,29 @@
 """Queries the pages run: pure functions of the warehouse path (and filters) returning DataFrames."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from monitor.warehouse import query
+from core.warehouse import connect
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+@lru_cache(maxsize=None)
+def read_sql(name: str) -> str:
+    """Text of a query file under monitor/sql/."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def query(path: Path, name: str, params: dict | None = None) -> pd.DataFrame:
+    """Run monitor/sql/<name>.sql with bound parameters and return a DataFrame; the connection is closed."""
+    con = connect(path)
+    try:
+        return con.execute(read_sql(name), params or {}).df()
+    finally:
+        con.close()
 
 
 def headline(db: Path) -> pd.DataFrame:

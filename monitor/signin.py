@@ -3,14 +3,19 @@ account; the role is re-checked at every run, and the frame shows who is signed 
 from __future__ import annotations
 
 import logging
+import math
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 from filelock import Timeout
 
-from monitor import auth, lockout, oidc
-from monitor.settings import load_settings
+from core import auth, lockout
+from core.settings import load_settings
+from monitor import oidc
+from monitor.i18n import picker
 from monitor.ui import L, lang
 
 SESSION_KEY = "signed_in_account"        # user name of a local account signed in in this session (server side)
@@ -180,14 +185,36 @@ def _local_form(access: auth.Access, counters: lockout.Lockout) -> None:
                    "Sign-in is unavailable right now: tell the monitor's administrator."))
         return
     if until is not None:
-        st.error(lockout.retry_text(until, time.time(), lang(), _context_text(st.context.timezone)))
+        st.error(retry_text(until, time.time(), lang(), _context_text(st.context.timezone)))
         return
     identity = auth.authenticate(access, username, password)
     if identity is None:
         until = counters.retry_at(keys, time.time())
-        wait = " " + lockout.retry_text(until, time.time(), lang(), _context_text(st.context.timezone)) if until else ""
+        wait = " " + retry_text(until, time.time(), lang(), _context_text(st.context.timezone)) if until else ""
         st.error(L("Nome utente o password non validi.", "Wrong user name or password.") + wait)
         return
     counters.succeeded(keys, time.time())
     st.session_state[SESSION_KEY] = identity.account
     st.rerun()
+
+
+LOCAL_TIME_ZONE = "Europe/Rome"  # for the retry time when the browser does not say its own
+
+
+def retry_text(until: float, now: float, lang_code: str, time_zone: str | None) -> str:
+    """'Troppi tentativi: riprova alle 18:36 (tra 5 minuti).' in the language and time zone of the view."""
+    minutes = max(1, math.ceil((until - now) / 60))
+    at = _clock(math.ceil(until / 60) * 60, time_zone)
+    return picker(lang_code)(
+        f"Troppi tentativi: riprova alle {at} (tra {minutes} {'minuto' if minutes == 1 else 'minuti'}).",
+        f"Too many attempts: try again at {at} (in {minutes} {'minute' if minutes == 1 else 'minutes'}).")
+
+
+def _clock(timestamp: float, time_zone: str | None) -> str:
+    """HH:MM of a time in the browser's time zone (Rome when it says none or an unknown one)."""
+    for name in (time_zone, LOCAL_TIME_ZONE):
+        try:
+            return datetime.fromtimestamp(timestamp, ZoneInfo(name)).strftime("%H:%M")
+        except (ValueError, TypeError, OSError, KeyError):  # unknown or malformed zone name, no zone database
+            continue
+    return datetime.fromtimestamp(timestamp).strftime("%H:%M")

@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
+from core.progress_status import label as status_label
 from monitor import charts, data, fmt, plain, ui
-from monitor.progress_status import label as status_label
 from monitor.ui import L
 
 

@@ -5,8 +5,8 @@ import streamlit as st
 from etl.uploads.service import (KINDS, TEMPLATES, UploadRefused, commit_upload, how_many, meanings, preview_table,
                                  preview_upload, problems_table, template_bytes, too_large, upload_kinds,
                                  validate_upload)
+from core.settings import load_settings
 from monitor import plain, signin, ui, upload_gate
-from monitor.settings import load_settings
 from monitor.ui import L
 
 who = signin.require_role("editor")  # re-checked on the server at every run

@@ -3,8 +3,8 @@ import streamlit as st
 
 from etl.uploads.service import (UploadRefused, history_display, preview_revert, preview_table, revert_upload,
                                  revertible, upload_history)
+from core.settings import load_settings
 from monitor import data, plain, signin, ui
-from monitor.settings import load_settings
 from monitor.ui import L
 
 who = signin.require_role("editor")  # re-checked on the server at every run

@@ -30,7 +30,7 @@ def pytest_configure(config):
 def built_dir(tmp_path_factory) -> Path:
     """A folder holding warehouse.duckdb built once per session from the bundled data."""
     from etl.build import build
-    from monitor.settings import load_settings
+    from core.settings import load_settings
 
     folder = tmp_path_factory.mktemp("built")
     with pytest.MonkeyPatch.context() as mp:

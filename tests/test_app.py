@@ -37,7 +37,7 @@ def test_app_builds_missing_warehouse_on_first_start(project_env):
 def test_rebuild_shows_up_without_restart(warehouse, tmp_path, monkeypatch):
     from etl import reference
     from etl.build import build
-    from monitor.settings import load_settings
+    from core.settings import load_settings
 
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert "147,9" in card_values(at)

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from etl.cli import main
-from monitor import auth
+from core import auth
 
 
 def test_password_is_stored_only_as_a_bcrypt_hash(tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from etl.build import build, temp_path
-from monitor.settings import load_settings
+from core.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

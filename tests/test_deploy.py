@@ -64,8 +64,8 @@ def test_every_way_to_start_the_app_goes_through_the_launcher(starter):
 
 
 def test_the_launcher_sets_the_server_upload_limit_from_the_settings(monkeypatch):
+    from core.settings import load_settings
     from monitor import launcher
-    from monitor.settings import load_settings
 
     monkeypatch.setenv("PSM_UPLOAD_MAX_BYTES", str(10 * 2**20))
     arguments = launcher.streamlit_arguments(load_settings(), ["--server.port", "9"])
@@ -110,7 +110,7 @@ def run_script(*args: str, timeout: int) -> subprocess.CompletedProcess:
 def published(project_env):
     """The fixture warehouse published to the public path of project_env."""
     from etl.publish import publish
-    from monitor.settings import load_settings
+    from core.settings import load_settings
 
     publish(load_settings())
     return project_env / "public" / "warehouse.duckdb"

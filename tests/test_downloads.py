@@ -10,7 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from monitor import downloads, queries, warehouse as wh
+from core import warehouse as wh
+
+from monitor import downloads, queries
 
 # The full download's query before it was split per indicator and streamed.
 ALL_OBSERVATIONS = """

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from etl.cli import main
-from monitor import auth, lockout
-from monitor.lockout import retry_text
+from core import auth, lockout
+from monitor.signin import retry_text
 
 T0 = 1_800_000_000.0  # any fixed moment: no test reads the real clock
 ANNA = lockout.counter_keys("arossi", "203.0.113.7")

@@ -8,9 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.publish import publish
+from core.settings import load_settings
+from core.warehouse import READ_ONLY_CONFIG, connect
 from monitor.embed import full_page_url
-from monitor.settings import load_settings
-from monitor.warehouse import READ_ONLY_CONFIG, connect
 from tests.page_text import card_values
 
 ROOT = Path(__file__).resolve().parent.parent

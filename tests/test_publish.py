@@ -8,13 +8,13 @@ import pytest
 
 from etl.cli import main
 from etl.publish import PublishError, expected_tables, publish
-from monitor import warehouse as wh
-from monitor.settings import load_settings
+from monitor import queries
+from core.settings import load_settings
 
 
 def built_at(db: Path) -> str:
     """The build time recorded in a warehouse."""
-    return wh.query(db, "build_info").set_index("key").at["built_at", "value"]
+    return queries.query(db, "build_info").set_index("key").at["built_at", "value"]
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -1,7 +1,6 @@
 """Bad reference input stops the build with file, row and problem; the old warehouse keeps serving."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import auth, lockout
+from core import auth, lockout
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_NAME = "Anna **[link](https://example.org)** ![x](https://example.org/x.png) :red[rossa] <b>b</b>"

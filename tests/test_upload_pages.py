@@ -9,8 +9,8 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from etl.uploads import commit, ledger, service
-from monitor import auth
-from monitor.settings import load_settings
+from core import auth
+from core.settings import load_settings
 from tests.upload_cases import BAD_INPUTS, NIDO_2023, indicators
 from tests.page_text import as_read, card_texts, card_values
 

@@ -10,8 +10,8 @@ import pytest
 from etl.cli import main
 from etl.uploads import ledger
 from etl.uploads.templates import KINDS
-from monitor.settings import load_settings
-from monitor.warehouse import version
+from core.settings import load_settings
+from core.warehouse import version
 from tests.upload_cases import BAD_INPUTS, NIDO_2023, indicators
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from etl.uploads import commit, ledger, service
 from etl.uploads.templates import template_text
-from monitor.settings import load_settings
-from monitor.warehouse import version
+from core.settings import load_settings
+from core.warehouse import version
 from tests.test_uploads_cli import nido_value
 from tests.upload_cases import NIDO_2023, indicators
 

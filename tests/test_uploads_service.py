@@ -9,7 +9,7 @@ import pytest
 
 from etl.reference import ReferenceDataError
 from etl.uploads import commit, ledger, service
-from monitor.settings import load_settings
+from core.settings import load_settings
 from tests.test_build import table_dump
 from tests.test_uploads_cli import nido_value
 from tests.upload_cases import NIDO_2023, indicators, progress

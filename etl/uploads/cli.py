@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from etl.uploads import service
-from monitor.settings import load_settings
+from core.settings import load_settings
 
 EXIT_INVALID, EXIT_USAGE = 1, 2
 

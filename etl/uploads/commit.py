@@ -23,7 +23,7 @@ from etl.uploads.batches import ledger_batches
 from etl.uploads.diff import Preview, counts, diff_warehouses, preview_against_published, preview_of, published
 from etl.uploads.problems import too_large
 from etl.uploads.report import how_many
-from monitor.warehouse import version
+from core.warehouse import version
 
 if TYPE_CHECKING:
     from etl.uploads.validate import ValidationReport

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.uploads.arrow_strings import arrow_text, may_contain
-from monitor.warehouse import connect
-from monitor.warehouse import version as warehouse_version
+from core.warehouse import connect
+from core.warehouse import version as warehouse_version
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "uploads"
 DIFF_COLUMNS = ["change", "table", "key", "field", "old", "new", "delta"]
@@ -275,7 +275,7 @@ class Preview:
 
     changes: pd.DataFrame       # DIFF_COLUMNS: one row per added, removed or unchanged row and per changed field
     counts: dict[str, int]      # rows added, changed, removed, unchanged
-    warehouse_version: str      # monitor.warehouse.version of the warehouse compared with
+    warehouse_version: str      # core.warehouse.version of the warehouse compared with
 
 
 def preview_of(changes: pd.DataFrame, warehouse_version_seen: str) -> Preview:

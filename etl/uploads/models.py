@@ -20,7 +20,7 @@ from pandera.typing import Series
 
 from etl.uploads.checks import LEVELS, SEXES, RegistryChecks, float_array, is_in, mask, missing, num
 from etl.uploads.registry import Registry
-from monitor.progress_status import STATUSES
+from core.progress_status import STATUSES
 
 
 @pandas_engine.Engine.register_dtype

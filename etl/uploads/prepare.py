@@ -14,7 +14,7 @@ from etl.uploads.column_kernels import (column_as_number, column_to_comune_code,
 from etl.uploads.models import models
 from etl.uploads.registry import Registry
 from etl.uploads.templates import Template
-from monitor.progress_status import STATUSES
+from core.progress_status import STATUSES
 
 # Status labels in either language are accepted for the status code: "In corso" → in_corso.
 STATUS_BY_LABEL = {**{code: code for code in STATUSES},

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from monitor.progress_status import STATUSES
+from core.progress_status import STATUSES
 
 if TYPE_CHECKING:  # pandera loads with the models, when a file is validated
     import pandera.pandas as pa

@@ -77,7 +77,7 @@ def load_registry(year: int, province_code: int) -> Registry:
 def current_registry(settings=None) -> Registry:
     """Registry for the latest territory year of the build settings."""
     if settings is None:
-        from monitor.settings import load_settings
+        from core.settings import load_settings
 
         settings = load_settings()
     years = settings.build.get("population_years", [2022, 2023])

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from etl import reference
 from etl.inputs import TARGET_COLUMNS
-from monitor.progress_status import STATUSES
+from core.progress_status import STATUSES
 
 # Example rows carry this note: they validate, but a commit refuses a file that still contains one.
 EXAMPLE_NOTE = "RIGA DI ESEMPIO: sostituire con i dati reali"

@@ -47,7 +47,7 @@ def host_page_server(iframe_src: str) -> ThreadingHTTPServer:
 def public_instance(built_dir, tmp_path_factory):
     """Base URL of the public instance on a published copy; the live warehouse path does not even exist."""
     from etl.publish import publish
-    from monitor.settings import load_settings
+    from core.settings import load_settings
 
     folder = tmp_path_factory.mktemp("public")
     env = {**os.environ, "PSM_WAREHOUSE": str(built_dir / "warehouse.duckdb"),

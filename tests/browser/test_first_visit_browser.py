@@ -42,7 +42,7 @@ OTHER = {"it": "en", "en": "it"}
 def published(built_dir, tmp_path_factory):
     """Environment variables of a published copy of the fixture warehouse (map files written by publish)."""
     from etl.publish import publish
-    from monitor.settings import load_settings
+    from core.settings import load_settings
 
     folder = tmp_path_factory.mktemp("first-visit")
     shutil.copy(built_dir / "warehouse.duckdb", folder / "warehouse.duckdb")

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from monitor import auth, lockout
+from core import auth, lockout
 from tests.browser.conftest import free_port, start_streamlit, wait_for_app
 from tests.conftest import private_paths
 

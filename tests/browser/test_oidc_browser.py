@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from etl.cli import main
-from monitor import auth
+from core import auth
 from tests.browser.conftest import ROOT, free_port, start_streamlit, wait_for_app
 from tests.conftest import private_paths
 

@@ -17,7 +17,7 @@ from tests.test_deploy import nginx_or_skip
 def nginx_url(project_env):
     """Address of nginx in front of 2 public replicas (deploy/run_replicas.py --keep), stopped afterwards."""
     from etl.publish import publish
-    from monitor.settings import load_settings
+    from core.settings import load_settings
 
     nginx_or_skip()
     publish(load_settings())

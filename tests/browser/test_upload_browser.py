@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from monitor import auth
+from core import auth
 from tests.browser.conftest import free_port, start_streamlit, wait_for_app
 from tests.upload_cases import NIDO_2023, indicators
 
