@@ -8,6 +8,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +33,7 @@ class Parsed:
     observations: pd.DataFrame | None = None
     zones: pd.DataFrame | None = None
     skipped: dict[str, int] = field(default_factory=dict)
+    released_on: date | None = None  # the producer's release date, when the file or the service states it
 
     def skip(self, reason: str, rows: int = 1) -> None:
         """Count rows left out, by reason (shown in the refresh summary)."""

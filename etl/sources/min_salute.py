@@ -54,6 +54,7 @@ def read(raw: bytes, file_name: str, period: int | None = None) -> Parsed:
             for code in sorted(comuni)]
     # Save outputs
     parsed.observations = observations(rows)
+    parsed.released_on = date(*map(int, stamp.groups())) if stamp else None  # the release in the file's name
     return parsed
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 import responses
@@ -78,3 +79,7 @@ def test_the_same_list_with_another_separator_gives_the_same_counts(separator):
     parsed = min_salute.read(out.getvalue().encode("utf-8"), NEW.name)
     expected = min_salute.read(NEW.read_bytes(), NEW.name)
     assert parsed.observations.equals(expected.observations) and parsed.skipped == expected.skipped
+
+
+def test_release_date_in_the_file_name_is_the_load_s_release_date():
+    assert min_salute.read(NEW.read_bytes(), NEW.name).released_on == date(2026, 11, 1)
