@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from etl import sources
 from etl.sources import istat, istat_sdmx
 from etl.sources.common import FormatError
 
@@ -61,7 +62,8 @@ def test_real_sdmx_csv_of_another_dataflow_is_read_then_refused_by_name():
 
 def test_istatdata_download_is_read_as_the_sdmx_csv_of_its_dataflow():
     raw = LFS_DOWNLOAD.read_bytes()
-    assert istat.detect_istat(raw)  # by its columns: the file name is not needed
+    # Recognised by its columns (an upload's bytes carry no file name), by the Istat detector only.
+    assert [name for name, (detect, _, _) in sources.NATIVE_FORMATS.items() if detect(raw)] == ["istat"]
     frame = istat_sdmx.read_labels_csv(raw, LFS_DOWNLOAD.name, "IT1:150_915_DF_DCCV_TAXOCCU1_5(1.0)")
     assert list(frame.columns) == ["DATAFLOW", "FREQ", "REF_AREA", "DATA_TYPE", "SEX", "AGE", "TIME_PERIOD",
                                    "OBS_VALUE", "OBS_STATUS"]
