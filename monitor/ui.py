@@ -24,22 +24,26 @@ def L(italian: str, english: str) -> str:  # noqa: N802 - reads like a translati
 
 
 def loaded_on(timestamp) -> str:
-    """A load time as a date in the view's language."""
+    """A load time (or a release date) as a date in the view's language."""
     if fmt.is_missing(timestamp):
         return fmt.MISSING[lang()]
     ts = pd.Timestamp(timestamp)
     return ts.strftime("%d/%m/%Y") if lang() == "it" else ts.strftime("%d %b %Y")
 
 
-def provenance(producer: str | None, period, loaded_at, load_kind: str | None = None, loaded_by: str | None = None) -> str:
-    """'Fonte: Istat, 2022 · caricato il 01/11/2026' in the view's language, as plain text (the uploader's name is
-    in it: escape it for where it is shown)."""
+def provenance(producer: str | None, period, loaded_at, load_kind: str | None = None, loaded_by: str | None = None,
+               released_on=None) -> str:
+    """'Fonte: Istat, 2022 · pubblicato il 14/09/2026 · caricato il 01/11/2026' in the view's language, as plain
+    text (the uploader's name is in it: escape it for where it is shown). «caricato il» is when the figure entered
+    this warehouse (download, upload or, for bundled data, the build); «pubblicato il» the producer's release date,
+    only when the source states it (load.released_on)."""
     if not producer:
         return ""
     year = "" if fmt.is_missing(period) else f", {int(period)}"
     who = f" ({loaded_by})" if load_kind == "upload" and loaded_by else ""
-    return L(f"Fonte: {producer}{year} · caricato il {loaded_on(loaded_at)}{who}",
-             f"Source: {producer}{year} · loaded on {loaded_on(loaded_at)}{who}")
+    released = "" if fmt.is_missing(released_on) else L(" · pubblicato il ", " · released ") + loaded_on(released_on)
+    return L(f"Fonte: {producer}{year}{released} · caricato il {loaded_on(loaded_at)}{who}",
+             f"Source: {producer}{year}{released} · loaded on {loaded_on(loaded_at)}{who}")
 
 
 def small(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -120,10 +121,11 @@ def test_loads_carry_retrieval_time_checksum_and_source(refreshed):
     folder, *_ = refreshed
     db = folder / "warehouse.duckdb"
     raw_set = raw.latest(folder / "data" / "raw", "min_salute")
-    load = rows(db, "select kind, source_code, created_by, file_sha256, created_at, file_name from load "
+    load = rows(db, "select kind, source_code, created_by, file_sha256, created_at, file_name, released_on from load "
                     "where load_id = ?", [f"etl-min_salute-{raw_set.sha256[:12]}"])[0]
     assert load[:4] == ("etl", "min_salute", "python -m etl refresh", raw_set.sha256)
     assert load[4] == raw_set.retrieved_at.replace(tzinfo=None) and load[5] == f"raw/{raw_set.label}"
+    assert load[6] == date(2026, 11, 1)  # the release date in the Ministero's file name
     licence = rows(db, "select licence from source where source_code = 'min_salute'")[0][0]
     assert licence == "IODL 2.0"
 

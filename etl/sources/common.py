@@ -8,6 +8,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +33,7 @@ class Parsed:
     observations: pd.DataFrame | None = None
     zones: pd.DataFrame | None = None
     skipped: dict[str, int] = field(default_factory=dict)
+    released_on: date | None = None  # the producer's release date, when the file or the service states it
 
     def skip(self, reason: str, rows: int = 1) -> None:
         """Count rows left out, by reason (shown in the refresh summary)."""
@@ -57,14 +59,13 @@ def decode_text(raw: bytes) -> str:
 
 
 def read_delimited(raw: bytes, file_name: str, delimiter: str | None = None) -> pd.DataFrame:
-    """A ';' or ',' separated text file as a frame of strings (header kept as is, empty cells ''); the separator
-    is kept in attrs["delimiter"], for decimal_mark."""
+    """A ';', ',' or tab separated text file as a frame of strings (header kept as is, empty cells ''); the
+    separator, when not given, is found as for an uploaded CSV and kept in attrs["delimiter"], for decimal_mark."""
     text = decode_text(raw)
     if not text.strip():
         raise FormatError(f"{file_name}: file vuoto")
     if delimiter is None:
-        first = text.splitlines()[0]
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
+        delimiter = _separator(text, file_name)
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     header = [h.strip() for h in rows[0]]
     body = [r for r in rows[1:] if any(cell.strip() for cell in r)]
@@ -77,6 +78,16 @@ def read_delimited(raw: bytes, file_name: str, delimiter: str | None = None) -> 
     frame = pd.DataFrame(body, columns=header, dtype=str).loc[:, [name != "" for name in header]]
     frame.attrs["delimiter"] = delimiter
     return frame
+
+
+def _separator(text: str, file_name: str) -> str:
+    """The separator of a text file by the upload rule (etl.uploads.dialect.detect_separator)."""
+    from etl.uploads.dialect import DialectError, detect_separator
+
+    try:
+        return detect_separator(text)
+    except DialectError as exc:
+        raise FormatError(f"{file_name}: {exc}") from None
 
 
 def norm_label(text: str) -> str:

@@ -30,17 +30,18 @@ def _walk(node):
 
 
 def find_table(tree) -> tuple[int, str, str]:
-    """(year, observatory id, name) of the newest observatory of the table whose title matches table_pattern."""
+    """(year, observatory id, name) of the newest observatory of the table whose title or description matches
+    table_pattern."""
     found = []
     for node in _walk(tree):
-        if re.search(CFG["table_pattern"], str(node.get("descrizione", ""))):
+        if any(re.search(CFG["table_pattern"], str(node.get(key, ""))) for key in ("descrizione", "titolo")):
             for obs in node.get("elencoOsservatoriArea") or []:
                 years = re.match(r"\s*Ann[oi]\s+(\d{4})(?:\s*-\s*(\d{4}))?", str(obs.get("nome", "")))
                 if years:
                     year = int(years.group(2) or years.group(1))
                     found.append((year, str(obs["id_osservatorio"]), str(obs["nome"])))
     if not found:
-        raise SourceError(SOURCE, "tavola delle retribuzioni per provincia e sesso non trovata "
+        raise SourceError(SOURCE, "tavola dei lavoratori dipendenti per provincia di lavoro non trovata "
                                   "nell'albero degli Osservatori")
     return max(found)
 

@@ -8,7 +8,8 @@ import pandas as pd
 
 from etl.sources.common import FormatError, Parsed, cm_comuni, decode_text, load_meta, observations
 from etl.sources.http import SourceError
-from etl.sources.istat_sdmx import ResolveError, keys, parse_structure, read_csv, resolve, select
+from etl.sources.istat_sdmx import (ResolveError, csv_header, is_labels_csv, keys, parse_structure, read_csv,
+                                    read_labels_csv, resolve, select)
 from etl.sources.istat_tidy import TIDY
 
 SOURCE = "istat"
@@ -18,6 +19,8 @@ FLOWS = META["dataflows"]
 REQUESTS_PER_MINUTE = API["requests_per_minute"]
 READ_TIMEOUT = API["read_timeout"]
 FLOW_ID = re.compile(r"^[A-Z0-9]+:([^(]+)\(")
+# IstatData saves its CSV download as "<title> (IT1,<dataflow id>,<version>).csv".
+LABELS_FILE_NAME = re.compile(r"\(IT1,([^,()]+),[^,()]+\)")
 
 
 def structure_url(flow_id: str) -> str:
@@ -43,7 +46,7 @@ def fetch(downloader, today: date) -> None:
         xml = downloader.get(f"{name}-structure", structure_url(flow["id"]), params={"references": "all"},
                              headers={"Accept": "application/vnd.sdmx.structure+xml;version=2.1"}, ext="xml")
         try:
-            structure = parse_structure(xml)
+            structure = parse_structure(xml, f"{name}-structure.xml")
             resolved = resolve(structure, flow["dims"])
         except (FormatError, ResolveError) as exc:
             raise SourceError(SOURCE, f"{flow['id']}: {exc}") from None
@@ -85,38 +88,65 @@ def load(raw_set) -> Parsed:
     return parsed
 
 
-def _flow_name(raw: bytes) -> str | None:
-    """The connector's name for the dataflow of an SDMX-CSV file, None if it is not one of them."""
-    lines = decode_text(raw[:4000]).splitlines()
-    match = FLOW_ID.match(lines[1].split(",")[0]) if len(lines) > 1 and lines[0].startswith("DATAFLOW") else None
-    return next((n for n, f in FLOWS.items() if match and f["id"] == match.group(1)), None)
+def _flow_name(raw: bytes, file_name: str = "") -> str | None:
+    """The connector's name for the dataflow of a file, None if it is not one of them: from the DATAFLOW column of
+    an SDMX-CSV; for IstatData's own CSV, from the file name it is saved with ('… (IT1,<id>,1.0).csv') or else
+    from its dimension columns when they are those of exactly one dataflow."""
+    header = csv_header(raw)
+    if header[:1] == ["DATAFLOW"]:
+        lines = decode_text(raw[:4000]).splitlines()
+        match = FLOW_ID.match(lines[1].split(",")[0]) if len(lines) > 1 else None
+        return next((n for n, f in FLOWS.items() if match and f["id"] == match.group(1)), None)
+    if not is_labels_csv(header):
+        return None
+    named = LABELS_FILE_NAME.search(file_name)
+    if named:
+        return next((n for n, f in FLOWS.items() if f["id"] == named.group(1)), None)
+    fitting = [n for n, f in FLOWS.items() if all(set(label.split("|")) & set(header) for label in f["dims"])]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def detect_istat(raw: bytes) -> bool:
-    """True for an SDMX-CSV answer of one of the connector's dataflows."""
+    """True for an SDMX-CSV answer, or an IstatData CSV download, of one of the connector's dataflows."""
     return _flow_name(raw) is not None
 
 
 def read(raw: bytes, file_name: str) -> Parsed:
-    """An SDMX-CSV file of one of the dataflows (e.g. downloaded by hand from IstatData) → observations."""
-    name = _flow_name(raw)
+    """An SDMX-CSV file of one of the dataflows, or the CSV that IstatData's «download» button gives for it (codes
+    and labels side by side) → observations."""
+    name = _flow_name(raw, file_name)
     if name is None:
         expected = ", ".join(f["id"] for f in FLOWS.values())
-        raise FormatError(f"{file_name}: non è un SDMX-CSV di un dataflow Istat previsto ({expected})")
-    frame, roles = read_csv(raw, file_name), {}
-    for label, spec in FLOWS[name]["dims"].items():
+        raise FormatError(f"{file_name}: non è un SDMX-CSV né un CSV di IstatData di un dataflow Istat previsto "
+                          f"({expected})")
+    if is_labels_csv(csv_header(raw)):
+        frame = read_labels_csv(raw, file_name, f"{API['agency']}:{FLOWS[name]['id']}({API['version']})")
+    else:
+        frame = read_csv(raw, file_name)
+    parsed = Parsed()
+    roles = {"roles": _present_roles(frame, FLOWS[name]["dims"], file_name), "totals": {}}
+    parsed.observations = observations(_tidy(name, frame, roles, parsed, file_name))
+    return parsed
+
+
+def _present_roles(frame: pd.DataFrame, dims: dict, file_name: str) -> dict:
+    """Per configured dimension, the code of each role that the file holds; a dimension with none of them refused."""
+    roles = {}
+    for label, spec in dims.items():
         dim = next((d for d in label.split("|") if d in frame.columns), None)
         if dim is None:
             raise FormatError(f"{file_name}: dimensione {label} assente")
         present = set(frame[dim])
-        roles[dim] = {role: next((c for c in (w if isinstance(w, list) else [w]) if c in present), None)
-                      for role, w in spec["roles"].items()}
-        roles[dim] = {role: code for role, code in roles[dim].items() if code is not None}
-    parsed = Parsed()
-    parsed.observations = observations(_tidy(name, frame, {"roles": roles, "totals": {}}, parsed, file_name))
-    return parsed
+        wanted = {role: w if isinstance(w, list) else [w] for role, w in spec["roles"].items()}
+        roles[dim] = {role: code for role, codes in wanted.items()
+                      if (code := next((c for c in codes if c in present), None)) is not None}
+        if not roles[dim]:
+            expected = ", ".join(c for codes in wanted.values() for c in codes)
+            raise FormatError(f"{file_name}: colonna {dim} senza i codici attesi ({expected}); nel file: "
+                              f"{', '.join(sorted(present)[:8])}")
+    return roles
 
 
 def parse_istat(raw_bytes: bytes, file_name: str) -> pd.DataFrame:
-    """Observations from an SDMX-CSV file of one of the connector's Istat dataflows."""
+    """Observations from an SDMX-CSV file, or an IstatData CSV download, of one of the connector's dataflows."""
     return read(raw_bytes, file_name).observations

@@ -1,6 +1,7 @@
-"""SDMX 2.1 helpers for Istat: read a dataflow's structure, resolve the codes to ask for, build keys, read SDMX-CSV."""
+"""SDMX 2.1 helpers for Istat: structure, codes to ask for, keys; SDMX-CSV and IstatData's own CSV."""
 from __future__ import annotations
 
+import csv
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -15,14 +16,17 @@ NS = {"structure": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TOTAL_NAME = re.compile(r"^(totale|total|tutt[ei]|all)\b", re.IGNORECASE)
 DEFAULT_TOTALS = ("TOTAL", "ALL", "TOT", "T", "9", "99")
+CODE_COLUMN = re.compile(r"^[A-Z][A-Z0-9_]*$")  # SDMX ids; IstatData's label columns are words
 
 
 @dataclass
 class Structure:
-    """A data structure definition: dimension ids in key order and, per dimension, its codes with their names."""
+    """A data structure definition: dimension ids in key order and, per dimension, its codes with their names.
+    The time dimension is not part of a data query's key: it is kept apart, by the id the producer gives it."""
 
     dimensions: list[str]
     codes: dict[str, dict[str, str]]
+    time_dimension: str | None = None
 
 
 class ResolveError(Exception):
@@ -35,25 +39,36 @@ def _name(element) -> str:
     return names.get("it") or names.get("en") or next(iter(names.values()), "")
 
 
-def parse_structure(xml: bytes) -> Structure:
+def parse_structure(xml: bytes, file_name: str = "struttura SDMX") -> Structure:
     """Dimensions (key order) and codelists of the first DataStructure in a structure message."""
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
-        raise FormatError(f"struttura SDMX illeggibile: {exc}") from exc
+        raise FormatError(f"{file_name}: struttura SDMX illeggibile: {exc}") from exc
     dsd = root.find(".//structure:DataStructure", NS)
     if dsd is None:
-        raise FormatError("struttura SDMX senza DataStructure")
+        raise FormatError(f"{file_name}: struttura SDMX senza DataStructure")
+    # NOTE: only the DimensionList declares dimensions. Istat's NSI 8/9 services also write id-less
+    # <structure:Dimension><Ref id=…/></structure:Dimension> references inside AttributeList/AttributeRelationship.
+    dimension_list = dsd.find("structure:DataStructureComponents/structure:DimensionList", NS)
+    if dimension_list is None:
+        raise FormatError(f"{file_name}: struttura SDMX senza DimensionList")
     codelists = {cl.get("id"): {c.get("id"): _name(c) for c in cl.findall("structure:Code", NS)}
                  for cl in root.iter(f"{{{NS['structure']}}}Codelist")}
-    dimensions, codes = [], {}
-    for dim in sorted(dsd.iter(f"{{{NS['structure']}}}Dimension"), key=lambda d: int(d.get("position", 0))):
-        dimensions.append(dim.get("id"))
-        ref = dim.find("structure:LocalRepresentation/structure:Enumeration/Ref", NS)
-        if ref is None:
-            ref = dim.find("structure:LocalRepresentation/structure:Enumeration/{*}Ref", NS)
-        codes[dim.get("id")] = codelists.get(ref.get("id") if ref is not None else None, {})
-    return Structure(dimensions, codes)
+    declared = dimension_list.findall("structure:Dimension", NS)
+    if not declared or any(not d.get("id") for d in declared):
+        raise FormatError(f"{file_name}: DimensionList senza dimensioni o con una dimensione senza id")
+    if all(d.get("position") for d in declared):  # SDMX 2.1: position is optional; document order otherwise
+        declared = sorted(declared, key=lambda d: int(d.get("position")))
+    codes = {d.get("id"): codelists.get(_codelist_id(d), {}) for d in declared}
+    time = dimension_list.find("structure:TimeDimension", NS)
+    return Structure([d.get("id") for d in declared], codes, time.get("id") if time is not None else None)
+
+
+def _codelist_id(dimension) -> str | None:
+    """Id of the codelist a dimension's values come from (None when it has no enumeration)."""
+    ref = dimension.find("structure:LocalRepresentation/structure:Enumeration/{*}Ref", NS)
+    return ref.get("id") if ref is not None else None
 
 
 def _dimension(structure: Structure, label: str) -> str:
@@ -131,6 +146,36 @@ def read_csv(raw: bytes, file_name: str) -> pd.DataFrame:
     missing = {"TIME_PERIOD", "OBS_VALUE"} - set(frame.columns)
     if missing:
         raise FormatError(f"{file_name}: SDMX-CSV senza {', '.join(sorted(missing))}")
+    return frame
+
+
+def csv_header(raw: bytes) -> list[str]:
+    """The first line of a CSV file, split into its cells."""
+    lines = decode_text(raw[:4000]).splitlines()
+    return next(csv.reader(lines[:1]), []) if lines else []
+
+
+def is_labels_csv(header: list[str]) -> bool:
+    """True for IstatData's own «download CSV»: no DATAFLOW; each dimension's code column followed by its label
+    column (FREQ,Frequency,REF_AREA,Territory,…), TIME_PERIOD, then the value under a label (Observation)."""
+    if not header or header[0] != "FREQ" or "TIME_PERIOD" not in header[:-1]:
+        return False
+    return not CODE_COLUMN.match(header[header.index("TIME_PERIOD") + 1])
+
+
+def read_labels_csv(raw: bytes, file_name: str, dataflow: str) -> pd.DataFrame:
+    """An IstatData «download CSV» → the frame its SDMX-CSV would give (DATAFLOW, the dimensions' codes,
+    TIME_PERIOD, OBS_VALUE, the attributes' codes): the label columns are left out, the codes are the same."""
+    frame = pd.read_csv(io.StringIO(decode_text(raw)), dtype=str, keep_default_na=False)
+    columns = list(frame.columns)
+    if not is_labels_csv(columns):
+        raise FormatError(f"{file_name}: non è il CSV di IstatData (attese colonne FREQ, …, TIME_PERIOD, valore)")
+    time = columns.index("TIME_PERIOD")
+    codes = [c for c in columns[:time] if CODE_COLUMN.match(c)]
+    attributes = [c for c in columns[time + 2:] if CODE_COLUMN.match(c)]
+    frame = frame[codes + ["TIME_PERIOD", columns[time + 1]] + attributes]
+    frame = frame.rename(columns={columns[time + 1]: "OBS_VALUE"})
+    frame.insert(0, "DATAFLOW", dataflow)
     return frame
 
 

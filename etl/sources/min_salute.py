@@ -38,8 +38,6 @@ def detect_min_salute(raw: bytes) -> bool:
 def read(raw: bytes, file_name: str, period: int | None = None) -> Parsed:
     """Active pharmacies per comune of the CM (0 where none: the file is the complete national list)."""
     # Load inputs
-    table = read_delimited(raw, file_name, delimiter=";")
-    columns = {key: find_column(table, aliases, file_name) for key, aliases in ALIASES.items()}
     stamp = FILE_DATE.search(file_name)
     period = period or (int(stamp.group(1)) if stamp else None)
     if period is None:
@@ -47,23 +45,35 @@ def read(raw: bytes, file_name: str, period: int | None = None) -> Parsed:
                           "FRM_FARMA_5_AAAAMMGG.csv come pubblicato dal Ministero")
     # Process data
     parsed, comuni = Parsed(), cm_comuni()
-    codes = table[columns["comune"]].map(comune_code)
-    parsed.skip("righe disallineate (codice comune non di 6 cifre)", int(codes.isna().sum()))
-    table = table.assign(_code=codes)[codes.isin(comuni)]
-    if table.empty:
+    counted = count_active(raw, file_name, parsed, comuni)
+    if counted is None:
         raise FormatError(f"{file_name}: nessuna farmacia della Città metropolitana di Torino (file incompleto?)")
-    active = table[table[columns["end_validity"]].str.strip() == META["parse"]["active_marker"]]
-    parsed.skip("farmacie cessate (data di fine validità)", len(table) - len(active))
-    kept = active[active[columns["type_code"]].str.strip().isin(META["parse"]["pharmacy_types"])]
-    parsed.skip("dispensari (tipologia 3–4), non farmacie", len(active) - len(kept))
-    counted = kept.drop_duplicates(columns["pharmacy_id"]).groupby("_code").size().to_dict()
     note = f"farmacie attive al {stamp.group(3)}/{stamp.group(2)}/{stamp.group(1)}" if stamp else "farmacie attive"
     rows = [{"indicator_code": "pharmacies", "level": "comune", "territory_code": code, "period": period, "sex": "T",
              "value": float(counted.get(code, 0)), "numerator": float(counted.get(code, 0)), "note": note}
             for code in sorted(comuni)]
     # Save outputs
     parsed.observations = observations(rows)
+    parsed.released_on = date(*map(int, stamp.groups())) if stamp else None  # the release in the file's name
     return parsed
+
+
+def count_active(raw: bytes, file_name: str, parsed: Parsed, comuni: frozenset[str] | None = None) -> dict | None:
+    """Active pharmacies (no end of validity, types 1–2) per comune code, for the comuni given (all when None);
+    None when the file has no row of them. The separator is the one the file has (';' as the Ministero
+    publishes it, ',' in re-exports of the same list)."""
+    table = read_delimited(raw, file_name)
+    columns = {key: find_column(table, aliases, file_name) for key, aliases in ALIASES.items()}
+    codes = table[columns["comune"]].map(comune_code)
+    parsed.skip("righe disallineate (codice comune non di 6 cifre)", int(codes.isna().sum()))
+    table = table.assign(_code=codes)[codes.isin(comuni) if comuni is not None else codes.notna()]
+    if table.empty:
+        return None
+    active = table[table[columns["end_validity"]].str.strip() == META["parse"]["active_marker"]]
+    parsed.skip("farmacie cessate (data di fine validità)", len(table) - len(active))
+    kept = active[active[columns["type_code"]].str.strip().isin(META["parse"]["pharmacy_types"])]
+    parsed.skip("dispensari (tipologia 3–4), non farmacie", len(active) - len(kept))
+    return kept.drop_duplicates(columns["pharmacy_id"]).groupby("_code").size().to_dict()
 
 
 def parse_min_salute(raw_bytes: bytes, file_name: str) -> pd.DataFrame:

@@ -22,7 +22,8 @@ create table load (
     file_sha256 varchar,
     rows integer not null,
     status varchar not null check (status in ('active', 'superseded', 'reverted')),
-    note varchar
+    note varchar,
+    released_on date
 );
 
 create table zone (

@@ -11,7 +11,7 @@ select
     cur.period, cur.value, cur.derived,
     prev.period as previous_period, prev.value as previous_value,
     s.producer, s.citation, s.licence, s.url,
-    l.created_at as loaded_at, l.kind as load_kind, l.created_by as loaded_by,
+    l.created_at as loaded_at, l.kind as load_kind, l.created_by as loaded_by, l.released_on,
     t.target_period, t.target_value, t.baseline_period, t.baseline_value
 from indicator i
 left join ranked cur on cur.indicator_code = i.code and cur.recency = 1

@@ -4,6 +4,7 @@ select o.indicator_code, o.level, o.territory_code,
        coalesce(m.zone_id, z.zone_id) as zone_id, mz.name as zone_name,
        o.period, o.sex, o.value, o.numerator, o.denominator, o.derived, o.note,
        s.producer, o.load_id, l.created_at as loaded_at, l.kind as load_kind, l.created_by as loaded_by,
+       l.released_on,
        m.population, m.centroid_lon, m.centroid_lat
 from observation o
 left join municipality m on o.level = 'comune' and m.istat_code = o.territory_code

@@ -138,7 +138,7 @@ def test_hand_downloaded_sdmx_csv_goes_through_the_same_parser():
 
 def test_unknown_dataflow_or_changed_file_is_a_format_error():
     assert not istat.detect_istat(b"DATAFLOW,FREQ\nIT1:99_999_DF_OTHER(1.0),A\n")
-    with pytest.raises(FormatError, match="non è un SDMX-CSV di un dataflow Istat previsto"):
+    with pytest.raises(FormatError, match="non è un SDMX-CSV né un CSV di IstatData di un dataflow Istat previsto"):
         istat.parse_istat(b"codice;valore\n001272;3\n", "altro.csv")
 
 

@@ -1,6 +1,10 @@
 """Ministero della Salute pharmacies: both header variants and encodings, active pharmacies only, zeros, no flag."""
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
+
 import pytest
 import responses
 
@@ -65,3 +69,17 @@ def test_refresh_finds_the_newest_link_on_the_dataset_page(tmp_path):
         outcome = refresh_source("min_salute", tmp_path, sleep=lambda s: None)
     assert outcome.ok, outcome.message
     assert [e["name"] for e in outcome.run.entries] == ["dataset_page", "FRM_FARMA_5_20261101"]
+
+
+@pytest.mark.parametrize("separator", [",", "\t"])
+def test_the_same_list_with_another_separator_gives_the_same_counts(separator):
+    rows = list(csv.reader(io.StringIO(NEW.read_text(encoding="utf-8")), delimiter=";"))
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(rows)  # quotes the '45,0703' cells
+    parsed = min_salute.read(out.getvalue().encode("utf-8"), NEW.name)
+    expected = min_salute.read(NEW.read_bytes(), NEW.name)
+    assert parsed.observations.equals(expected.observations) and parsed.skipped == expected.skipped
+
+
+def test_release_date_in_the_file_name_is_the_load_s_release_date():
+    assert min_salute.read(NEW.read_bytes(), NEW.name).released_on == date(2026, 11, 1)
