@@ -222,6 +222,7 @@ def test_a_workbook_through_the_file_uploader_previews_in_italian(officials):
     assert as_read(at.caption[0].value) == ("Avanzamento delle azioni · cartella di lavoro Excel (.xlsx), "
                                             "foglio «Dati» · 2 righe")
     preview = at.dataframe[-1].value
-    assert preview["Campo"].tolist() == [
-        "stato · avanzamento (%) · risorse stanziate (€) · risorse spese (€) · nota", "stato · avanzamento (%)"]
-    assert preview["Dopo"].tolist() == ["In corso · 25 · 120.000 · 30.000,5 · prima tranche", "In corso · 10,5"]
+    assert preview["Chiave"].tolist() == ["5.4.1 · CM · 31/10/2026", "5.1.1 · 3 · 30/09/2026"]
+    assert preview["Dopo"].tolist() == [
+        "stato: In corso · avanzamento (%): 25 · risorse stanziate (€): 120.000 · risorse spese (€): 30.000,5 · "
+        "nota: prima tranche", "stato: In corso · avanzamento (%): 10,5"]

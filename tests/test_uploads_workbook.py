@@ -10,8 +10,8 @@ import pytest
 from etl.uploads import sheet_cells, workbook
 from etl.uploads.validate import validate_file
 from monitor.settings import load_settings
-from tests.upload_cases import (ENCRYPTED_WORKBOOK, INDICATOR_HEADER, MACRO_WORKBOOK, PROGRESS_HEADER, ods_bytes,
-                                progress, unicode_text, xlsx_bytes)
+from tests.upload_cases import (ENCRYPTED_WORKBOOK, INDICATOR_HEADER, MACRO_WORKBOOK, PROGRESS_HEADER, indicators,
+                                ods_bytes, progress, unicode_text, xlsx_bytes)
 
 INDICATOR_NAMES = INDICATOR_HEADER.strip().split(";")
 PROGRESS_NAMES = PROGRESS_HEADER.strip().split(";")
@@ -149,12 +149,24 @@ def test_the_preview_shows_italian_field_names_and_numbers(warehouse):
     settings = load_settings()
     raw = progress("5.4.1;;31/10/2026;in_corso;25;120000;30000,5;\n")
     preview = service.preview_upload(service.validate_upload(raw, "p.csv", settings), settings)
-    assert service.preview_table(preview)[["Campo", "Dopo"]].values.tolist() == [[
-        "stato · avanzamento (%) · risorse stanziate (€) · risorse spese (€)",
-        "In corso · 25 · 120.000 · 30.000,5"]]
+    table = service.preview_table(preview)
+    assert table.columns.tolist() == ["Modifica", "Chiave", "Campo", "Prima", "Dopo"]
+    assert table.values.tolist() == [["aggiunta", "5.4.1 · CM · 31/10/2026", "riga intera", "",
+                                      "stato: In corso · avanzamento (%): 25 · risorse stanziate (€): 120.000 · "
+                                      "risorse spese (€): 30.000,5"]]
     assert service.preview_table(preview, "en")[["Field", "After"]].values.tolist() == [[
-        "status · progress (%) · funds allocated (€) · funds spent (€)",
-        "In progress · 25 · 120,000 · 30,000.5"]]
+        "whole row",
+        "status: In progress · progress (%): 25 · funds allocated (€): 120,000 · funds spent (€): 30,000.5"]]
+
+
+def test_the_preview_of_a_changed_value_in_italian(warehouse):
+    from etl.uploads import service
+
+    settings = load_settings()
+    raw = indicators("population;comune;1272;2023;T;841.700;841.700;;\n", "share_comuni_nido;cm;001;2021;T;40,25;;;\n")
+    table = service.preview_table(service.preview_upload(service.validate_upload(raw, "p.csv", settings), settings))
+    assert table[["Modifica", "Campo", "Prima", "Dopo"]].values.tolist() == [
+        ["modificata", "valore", "42,6", "40,25"], ["modificata", "valore", "841.600", "841.700"]]
 
 
 def test_the_command_line_reads_a_workbook_and_shows_blanks_not_none(project_env, tmp_path, capsys):
@@ -166,7 +178,7 @@ def test_the_command_line_reads_a_workbook_and_shows_blanks_not_none(project_env
     assert main(["upload", "validate", str(path)]) == 0
     out = capsys.readouterr().out
     assert "cartella di lavoro Excel (.xlsx), foglio «Dati»" in out and "VALIDO." in out
-    assert "In corso · 25 · 120.000 · 30.000,5 · prima tranche" in out
+    assert "stato: In corso · avanzamento (%): 25 · risorse stanziate (€): 120.000 · " in out
     assert "None" not in out and "NaN" not in out
     path.write_bytes(xlsx_bytes([[c for c in PROGRESS_NAMES if c != "status"], ["5.4.1", None, date(2026, 10, 31)]]))
     assert main(["upload", "validate", str(path)]) == 1

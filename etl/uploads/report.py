@@ -4,11 +4,9 @@ from __future__ import annotations
 import numbers
 
 import pandas as pd
-from babel.numbers import format_decimal
 
 from etl.uploads.diff import Preview
 from monitor import progress_status
-from monitor.fmt import LOCALES
 
 PROBLEM_HEADERS = {"it": {"row": "Riga", "column": "Colonna", "value": "Valore", "message": "Problema"},
                    "en": {"row": "Row", "column": "Column", "value": "Value", "message": "Problem"}}
@@ -26,6 +24,9 @@ FIELD_LABELS = {
            "zona_id": "zone", "zona_nome": "zone name"},
 }
 YEARS_AND_CODES = {"baseline_period", "target_period", "zona_id"}   # numbers shown without thousands separators
+WHOLE_ROW = {"it": "riga intera", "en": "whole row"}
+ITALIAN_MARKS = str.maketrans(",.", ".,")                           # 1,234.5 → 1.234,5
+ISO_DATE = r"\b(\d{4})-(\d{2})-(\d{2})\b"                          # in a key: 2026-10-31 → 31/10/2026
 
 
 def summary_text(summary: dict | None) -> str:
@@ -84,7 +85,7 @@ def preview_text(preview: Preview, limit: int = 30) -> str:
              f"{total['unchanged']} invariate."]
     shown = preview_table(preview).head(limit)
     if len(shown):
-        lines.append(text_table(shown.drop(columns=PREVIEW_HEADERS["it"]["table"])))
+        lines.append(text_table(shown))
     return "\n".join(lines)
 
 
@@ -133,32 +134,35 @@ HISTORY_HEADERS = {"it": {"id": "Identificativo", "at": "Data e ora", "by": "Chi
 
 
 def preview_table(preview: Preview, lang: str = "it") -> pd.DataFrame:
-    """The changes of a preview (unchanged rows left out) with headers, field names and numbers in the view's language,
-    as text; an added or removed row of several fields names the fields it has."""
+    """The changes of a preview (unchanged rows left out) with headers, field names, dates and numbers in the view's
+    language, as text; an added or removed row of several fields as «field: value» pairs; the table column only when
+    the preview spans more than one table."""
     words = CHANGE_WORDS if lang == "it" else CHANGE_WORDS_EN
     changes = preview.changes[preview.changes["change"] != "unchanged"].drop(columns=["delta"])
+    if changes["table"].nunique() < 2:
+        changes = changes.drop(columns=["table"])
     fields = [_fields_shown(field, old, new, lang) for field, old, new in
               zip(changes["field"], changes["old"], changes["new"])]
     shown = changes.assign(change=changes["change"].map(words),
+                           key=changes["key"].astype(str).str.replace(ISO_DATE, r"\3/\2/\1", regex=True),
                            field=[field for field, _old, _new in fields],
                            old=[old for _field, old, _new in fields], new=[new for _field, _old, new in fields])
     return shown.rename(columns=PREVIEW_HEADERS[lang])
 
 
 def _fields_shown(field: str, old, new, lang: str) -> tuple[str, str, str]:
-    """(field names, old, new) of one preview row in words: a row of several fields as 'a · b' for each side."""
+    """(field, old, new) of one preview row in words; a whole row's fields as 'name: value · name: value'."""
     labels = FIELD_LABELS[lang]
-    whole = old if isinstance(old, dict) else new if isinstance(new, dict) else None
-    if whole is None:
+    if not isinstance(old, dict) and not isinstance(new, dict):
         return labels.get(field, field), cell_text(old, field, lang), cell_text(new, field, lang)
-    names = " · ".join(labels.get(name, name) for name in whole)
-    return names, *(" · ".join(cell_text(v, name, lang) for name, v in side.items()) if isinstance(side, dict)
-                    else "" for side in (old, new))
+    return WHOLE_ROW[lang], *(" · ".join(f"{labels.get(name, name)}: {cell_text(value, name, lang)}"
+                                         for name, value in side.items()) if isinstance(side, dict) else ""
+                              for side in (old, new))
 
 
 def cell_text(value, field: str = "", lang: str = "it") -> str:
-    """A previewed value as the view's language writes it: 1.234,5 (it) or 1,234.5 (en), a status by its label,
-    years and zone numbers without separators, empty for a missing one."""
+    """A previewed value as the view's language writes it: 1.234,5 (it) or 1,234.5 (en) with up to six decimals, a
+    status by its label, years and zone numbers without separators, empty for a missing one."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
     if field == "status":
@@ -166,7 +170,8 @@ def cell_text(value, field: str = "", lang: str = "it") -> str:
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
         if field in YEARS_AND_CODES and float(value).is_integer():
             return str(int(value))
-        return format_decimal(value, format="#,##0.######", locale=LOCALES[lang])
+        text = f"{value:,}" if isinstance(value, numbers.Integral) else f"{value:,.6f}".rstrip("0").rstrip(".")
+        return text.translate(ITALIAN_MARKS) if lang == "it" else text
     return str(value)
 
 
