@@ -1,10 +1,11 @@
-"""Carica dati: an official uploads a CSV, sees every problem or the preview of the change, and publishes it."""
+"""Carica dati: an official uploads a CSV or a workbook, sees every problem or the preview of the change, and
+publishes it."""
 import pandas as pd
 import streamlit as st
 
-from etl.uploads.service import (KINDS, TEMPLATES, UploadRefused, commit_upload, how_many, meanings, preview_table,
-                                 preview_upload, problems_table, template_bytes, too_large, upload_kinds,
-                                 validate_upload)
+from etl.uploads.service import (KINDS, TEMPLATES, UPLOAD_TYPES, UploadRefused, commit_upload, how_many, meanings,
+                                 preview_table, preview_upload, problems_table, template_bytes, too_large,
+                                 upload_kinds, validate_upload)
 from core.settings import load_settings
 from monitor import plain, signin, ui, upload_gate
 from monitor.ui import L
@@ -14,11 +15,14 @@ upload_gate.allow_this_session()     # the server takes files only from a sessio
 settings = load_settings()
 lang = ui.lang()
 st.title(L("Carica dati", "Upload data"))
-st.write(L("Carica un file CSV esportato da Excel o dal sito dell'Istat: il monitor lo controlla, elenca ogni problema "
-           "oppure mostra l'anteprima della modifica. Nulla cambia finché non confermi, e ogni caricamento si può "
-           "annullare da «Storico e ripristino».",
-           "Upload a CSV exported from Excel or from Istat's site: the monitor checks it and lists every problem, or "
-           "previews the change. Nothing changes until you confirm, and every upload can be undone from «History»."))
+st.write(L("Carica il file così come lo tieni: una cartella di lavoro Excel (.xlsx), un foglio OpenDocument (.ods), "
+           "un CSV o il «Testo Unicode» di Excel (.txt); di una cartella si legge il primo foglio. Il monitor lo "
+           "controlla, elenca ogni problema con la riga del foglio oppure mostra l'anteprima della modifica. Nulla "
+           "cambia finché non confermi, e ogni caricamento si può annullare da «Storico e ripristino».",
+           "Upload the file as you keep it: an Excel workbook (.xlsx), an OpenDocument sheet (.ods), a CSV or Excel's "
+           "«Unicode text» (.txt); of a workbook the first sheet is read. The monitor checks it and lists every "
+           "problem with its sheet row, or previews the change. Nothing changes until you confirm, and every upload "
+           "can be undone from «History»."))
 if done := st.session_state.pop("upload_done", None):
     st.success(plain.markdown(done))
 
@@ -30,12 +34,18 @@ with st.expander(L("Modelli da compilare", "Templates to fill in")):
     st.download_button(L("Scarica il modello (CSV)", "Download the template (CSV)"), template_bytes(template_kind),
                        file_name=f"modello_{template_kind}.csv", mime="text/csv", key="template_download")
 
-kinds = upload_kinds()
-kind = st.selectbox(L("Tipo di file", "File kind"), kinds, key="upload_kind",
-                    format_func=lambda k: L("Riconosci dal file", "Recognise from the file") if k is None
-                    else TEMPLATES[k].title_it if k in TEMPLATES else k)
+def kind_title(k: str | None) -> str:
+    """A file kind in words: a template's title, or the native format's name."""
+    if k is None:
+        return L("Riconosci dal file", "Recognise from the file")
+    return (TEMPLATES[k].title_en if lang == "en" else TEMPLATES[k].title_it) if k in TEMPLATES else k
+
+
+kind = st.selectbox(L("Tipo di file", "File kind"), upload_kinds(), key="upload_kind", format_func=kind_title)
 round_number = st.session_state.setdefault("upload_round", 0)
-uploaded = st.file_uploader(L("File CSV", "CSV file"), type=["csv", "txt"], key=f"upload_file_{round_number}",
+uploaded = st.file_uploader(L("File: Excel (.xlsx), OpenDocument (.ods), CSV o testo (.txt)",
+                              "File: Excel (.xlsx), OpenDocument (.ods), CSV or text (.txt)"),
+                            type=UPLOAD_TYPES, key=f"upload_file_{round_number}",
                             max_upload_size=settings.upload_max_megabytes)
 if uploaded is None:
     st.stop()
@@ -46,7 +56,8 @@ if uploaded.size > settings.upload_max_bytes:  # refused before its bytes are re
 raw = uploaded.getvalue()
 report = validate_upload(raw, uploaded.name, settings, kind)
 if report.kind:
-    st.caption(plain.markdown(f"{report.kind} · {report.dialect} · " + L(f"{report.rows} righe", f"{report.rows} rows")))
+    st.caption(plain.markdown(f"{kind_title(report.kind)} · {report.dialect} · "
+                              + L(f"{report.rows} righe", f"{report.rows} rows")))
 for warning in report.warnings:  # warnings quote the file's cells
     st.warning(plain.markdown(warning))
 if not report.ok:

@@ -207,3 +207,22 @@ def test_progress_page_after_a_progress_upload(officials):
     shown = texts(at)
     assert "**5.1.1 · " in shown and "— Avviata, In corso" in shown and "cantiere aperto" in shown
     assert "100.000 €" in shown and "al 31/10/2026" in shown
+
+
+def test_a_workbook_through_the_file_uploader_previews_in_italian(officials):
+    from tests.test_uploads_workbook import SAME_ROWS
+    from tests.upload_cases import xlsx_bytes
+
+    at = page("carica_dati.py")
+    assert {".xlsx", ".ods", ".csv", ".txt"} <= set(at.file_uploader[0].proto.type)
+    _csv, rows = SAME_ROWS["progress"]
+    at.file_uploader[0].set_value(("avanzamento.xlsx", xlsx_bytes(rows), "application/octet-stream"))
+    at.run()
+    assert not at.exception and not at.error
+    assert as_read(at.caption[0].value) == ("Avanzamento delle azioni · cartella di lavoro Excel (.xlsx), "
+                                            "foglio «Dati» · 2 righe")
+    preview = at.dataframe[-1].value
+    assert preview["Chiave"].tolist() == ["5.4.1 · CM · 31/10/2026", "5.1.1 · 3 · 30/09/2026"]
+    assert preview["Dopo"].tolist() == [
+        "stato: In corso · avanzamento (%): 25 · risorse stanziate (€): 120.000 · risorse spese (€): 30.000,5 · "
+        "nota: prima tranche", "stato: In corso · avanzamento (%): 10,5"]

@@ -37,13 +37,14 @@ def test_preview_of_progress_rows(warehouse):
     parsed = validate_file(progress("5.4.1;;31/10/2026;in_corso;25;120.000;;\n"), "p.csv").parsed
     preview = diff_against_published(parsed, warehouse)
     assert preview[["change", "key"]].values.tolist() == [["added", "5.4.1 · CM · 2026-10-31"]]
-    assert preview["new"].iloc[0].startswith("in_corso · 25.0 · 120000.0")
+    assert preview["new"].iloc[0] == {"status": "in_corso", "percent": 25.0, "funds_allocated": 120000.0}
 
 
 def test_summaries_leave_out_missing_fields_even_when_every_one_is_missing():
     frame = pd.DataFrame({"status": ["in_corso", None, None], "percent": [25.0, None, 50.0],
                           "zone_id": pd.array([3, None, None], dtype="Int64")}, index=[7, 8, 9])
-    assert _summaries(frame, ["status", "percent", "zone_id"]).tolist() == ["in_corso · 25.0 · 3", "", "50.0"]
+    assert _summaries(frame, ["status", "percent", "zone_id"]).tolist() == [
+        {"status": "in_corso", "percent": 25.0, "zone_id": 3}, {}, {"percent": 50.0}]
 
 
 def test_preview_of_a_big_upload_labels_every_row_and_puts_the_largest_change_first(warehouse):

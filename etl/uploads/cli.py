@@ -103,7 +103,7 @@ def add_parser(commands) -> None:
     validate = sub.add_parser("validate", help="verifica un file senza caricarlo (uscita 1 se ha problemi)")
     commit = sub.add_parser("commit", help="verifica, conserva e pubblica un file")
     for command in (validate, commit):
-        command.add_argument("file", help="file CSV (modello o formato nativo)")
+        command.add_argument("file", help="file CSV, testo Unicode di Excel, .xlsx o .ods (modello o formato nativo)")
         command.add_argument("--kind", help=f"tipo: {', '.join(service.KINDS)} o un formato nativo "
                                             "(predefinito: riconosciuto)")
         command.add_argument("--json", action="store_true", help="risultato in JSON")

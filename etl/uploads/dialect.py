@@ -1,4 +1,5 @@
-"""Reading a CSV the way officials export it: encoding, separator and header, every cell kept as text."""
+"""Reading a CSV the way officials export it (Excel's «Testo Unicode» too): encoding, separator and header, every cell
+kept as text."""
 from __future__ import annotations
 
 import codecs
@@ -14,17 +15,19 @@ from etl.uploads.csv_kernels import after_line, line_cells, regular_cells
 
 SEPARATORS = (";", ",", "\t")
 SEPARATOR_NAMES = {";": "punto e virgola (;)", ",": "virgola (,)", "\t": "tabulazione"}
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 con BOM", "cp1252": "Windows-1252"}
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 con BOM", "cp1252": "Windows-1252",
+                  "utf-16": "UTF-16 («Testo Unicode» di Excel)"}
 # First bytes of files that are not text, and what to tell the official.
 MAGIC = {
-    b"PK\x03\x04": "un file Excel (.xlsx) o un archivio ZIP",
+    b"PK\x03\x04": "un archivio ZIP o una cartella di lavoro Excel danneggiata",
     b"\xd0\xcf\x11\xe0": "un file Excel 97-2003 (.xls)",
     b"%PDF": "un documento PDF",
     b"\x89PNG": "un'immagine PNG",
     b"\xff\xd8\xff": "un'immagine JPEG",
     b"\x1f\x8b": "un archivio compresso (gzip)",
 }
-SAVE_AS_CSV = "apri il file in Excel e salvalo come «CSV UTF-8» o «CSV (delimitato dal separatore di elenco)»"
+SAVE_AS_CSV = ("apri il file in Excel e salvalo come «Cartella di lavoro di Excel (.xlsx)», «CSV UTF-8» o «CSV "
+               "(delimitato dal separatore di elenco)»")
 MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|â€")
 CONTROL_BYTES = bytes(b for b in range(256) if b < 9 or 13 < b < 32 or b == 127)
 SNIFF_RECORDS = 101          # records read to detect the separator (header + 100 rows)
@@ -37,16 +40,21 @@ class DialectError(Exception):
 
 @dataclass(frozen=True)
 class Table:
-    """A CSV read as text: its encoding and separator, normalised header, cells by physical line number."""
+    """A CSV (or a workbook's sheet) read as text: its encoding and separator, normalised header, cells by physical
+    line number (sheet row)."""
 
     encoding: str
     separator: str
     header: list[str]
     cells: pd.DataFrame          # one column per header name, stripped str cells; index = line number in the file
     bad_lines: list[tuple[int, int]]  # (line, number of fields) of rows that do not match the header
+    origin: str = ""             # what a table not read from a CSV was read from: 'file OpenDocument (.ods), …'
+    notes: tuple[str, ...] = ()  # what the official should know about the reading (a workbook's other sheets)
 
     def describe(self) -> str:
-        """The dialect in words: 'codifica UTF-8, separatore punto e virgola (;)'."""
+        """The dialect in words: 'codifica UTF-8, separatore punto e virgola (;)', or the table's origin."""
+        if self.origin:
+            return self.origin
         return f"codifica {ENCODING_NAMES[self.encoding]}, separatore {SEPARATOR_NAMES[self.separator]}"
 
 
@@ -55,15 +63,25 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().lower())
 
 
+def header_names(fields: list[str]) -> list[str]:
+    """The header's cells as column names; DialectError when a name repeats."""
+    header = [normalise_name(h) for h in fields]
+    if len(set(header)) != len(header):
+        repeated = sorted({h for h in header if header.count(h) > 1})
+        raise DialectError(f"colonne ripetute nell'intestazione: {', '.join(repeated)}")
+    return header
+
+
 def decode(raw: bytes) -> tuple[str, str]:
-    """Bytes → (text, encoding) for UTF-8, UTF-8 with BOM or Windows-1252; DialectError for anything else."""
-    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+    """Bytes → (text, encoding) for UTF-8, UTF-8 with BOM, Windows-1252 or UTF-16 (Excel's «Testo Unicode»);
+    DialectError for anything else."""
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
         raise DialectError("il file è vuoto")
     for magic, what in MAGIC.items():
         if raw.startswith(magic):
             raise DialectError(f"il file sembra {what}, non un CSV: {SAVE_AS_CSV}")
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[1:400:2].count(0) > 50:
-        raise DialectError(f"il file è in UTF-16 («Testo Unicode» di Excel), codifica non accettata: {SAVE_AS_CSV}")
+    if utf16 := _utf16_codec(raw):
+        return _strict(raw, utf16, "utf-16"), "utf-16"
     head = raw[:65536]
     control = len(head) - len(head.translate(None, CONTROL_BYTES))
     if control > max(2, len(head) // 200):
@@ -83,6 +101,19 @@ def decode(raw: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+def _utf16_codec(raw: bytes) -> str | None:
+    """The codec of a UTF-16 text (Excel's «Testo Unicode» starts with a BOM; without one, the zero bytes of its
+    ASCII characters tell the byte order), None for other bytes."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"                                 # the BOM says the order, and is dropped
+    head = raw[:400]
+    if head[1::2].count(0) > 50 and head[1::2].count(0) > 4 * head[0::2].count(0):
+        return "utf-16-le"
+    if head[0::2].count(0) > 50 and head[0::2].count(0) > 4 * head[1::2].count(0):
+        return "utf-16-be"
+    return None
+
+
 def _may_be_double_encoded(utf8: bytes | None, text: str) -> bool:
     """Whether the text holds «Ã» or «â€», looked for in its UTF-8 bytes when there are (a byte search is much
     faster than one in the decoded text; each looks for a rare byte of the sequence first)."""
@@ -96,9 +127,9 @@ def _strict(raw: bytes, codec: str, encoding: str) -> str:
     try:
         return raw.decode(codec)
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
+        line = raw[:exc.start].decode(codec, errors="replace").count("\n") + 1
         raise DialectError(f"codifica non riconosciuta (byte non valido alla riga {line}): sono accettati UTF-8, "
-                           f"UTF-8 con BOM e Windows-1252; {SAVE_AS_CSV}") from None
+                           f"UTF-8 con BOM, Windows-1252 e UTF-16; {SAVE_AS_CSV}") from None
 
 
 def _records(text: str, separator: str):
@@ -180,16 +211,15 @@ def read_table(raw: bytes, expected_columns: set[str] | None = None) -> Table:
     text, encoding = decode(raw)
     separator = detect_separator(text, expected_columns)
     header_line, header_fields = _header_record(text, separator)
-    raw_header = _trim(header_fields)
-    header = [normalise_name(h) for h in raw_header]
-    if len(set(header)) != len(header):
-        repeated = sorted({h for h in header if header.count(h) > 1})
-        raise DialectError(f"colonne ripetute nell'intestazione: {', '.join(repeated)}")
+    header = header_names(_trim(header_fields))
     # A row may stop early (its last cells are empty) but never have more fields than the header:
     # that happens when the separator also appears inside values (e.g. decimal commas with ',').
-    # In all three encodings '"', CR and LF are the bytes 0x22, 0x0D and 0x0A: looked for in the bytes (faster).
-    plain = b'"' not in raw and (b"\r" not in raw or raw.count(b"\r") == raw.count(b"\r\n"))
-    body = after_line(raw[3:] if encoding == "utf-8-sig" else raw, header_line) if encoding != "cp1252" else None
+    # In UTF-8 and Windows-1252 '"', CR and LF are the bytes 0x22, 0x0D and 0x0A: looked for in the bytes (faster).
+    bytes_or_text = (raw, b'"', b"\r", b"\r\n") if encoding != "utf-16" else (text, '"', "\r", "\r\n")
+    whole, quote, cr, crlf = bytes_or_text
+    plain = quote not in whole and (cr not in whole or whole.count(cr) == whole.count(crlf))
+    body = after_line(raw[3:] if encoding == "utf-8-sig" else raw, header_line) if encoding.startswith("utf-8") \
+        else None
     read = (plain and (regular_cells(text, separator, header_line, header, len(header_fields), body)
                        or line_cells(text, separator, header_line, header, len(header_fields))))
     cells, bad = read or record_cells(text, separator, header, len(header_fields))

@@ -17,7 +17,7 @@ from core.warehouse import version as warehouse_version
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "uploads"
 DIFF_COLUMNS = ["change", "table", "key", "field", "old", "new", "delta"]
-_SEPARATOR = pa.scalar(" · ", pa.large_string())   # between the parts of a key or summary
+_SEPARATOR = pa.scalar(" · ", pa.large_string())   # between the parts of a key
 CHANGE_ORDER = {"changed": 0, "added": 1, "removed": 2, "unchanged": 3}
 # What each kind of upload compares: published query, key columns, compared fields, table label.
 SHAPES = {
@@ -93,17 +93,15 @@ def _labels(frame: pd.DataFrame, key: list[str]) -> pd.Series:
 
 
 def _summaries(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """The given fields of each row as 'a · b · c' (missing ones left out)."""
+    """The given fields of each row as {field: value} (the merge's _old/_new suffix dropped, missing values left out);
+    one field: its values."""
     if len(columns) == 1:
         return frame[columns[0]].astype(object)
-    if not len(frame):
-        return pd.Series(dtype=object)
-    parts = _text_parts(frame, columns, None)
-    joined = parts[0]
-    for part in parts[1:]:
-        both = pc.binary_join_element_wise(joined, part, _SEPARATOR)    # missing when either is
-        joined = pc.if_else(pc.is_null(joined), part, pc.if_else(pc.is_null(part), joined, both))
-    return pd.Series(pc.fill_null(joined, ""), index=frame.index, dtype="str")
+    names = [column.removesuffix("_old").removesuffix("_new") for column in columns]
+    values = frame[columns].astype(object)
+    values = values.where(values.notna(), None)
+    return pd.Series([{name: value for name, value in zip(names, row) if value is not None}
+                      for row in values.itertuples(index=False)], index=frame.index, dtype=object)
 
 
 def _block(change: str, table: str, frame: pd.DataFrame, key: list[str], field: str, old, new, delta) -> pd.DataFrame:

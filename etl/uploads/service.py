@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from etl.uploads.validate import ValidationReport
 
 LOCAL_TIME = ZoneInfo("Europe/Rome")
+# The file types the upload page offers (the file's bytes, not its name, say how it is read).
+UPLOAD_TYPES = ["xlsx", "ods", "csv", "txt", "tsv"]
 HISTORY_COLUMNS = ["id", "event", "at", "by", "file_name", "kind", "rows", "summary", "status", "reverts", "reason",
                    "sha256"]
 
@@ -34,7 +36,7 @@ __all__ = [
     "Preview", "UploadRefused",
     "validate_upload", "preview_upload", "commit_upload", "commit_file", "revert_upload", "preview_revert",
     "upload_history", "revertible", "ensure_current", "needs_rebuild", "rebuild",
-    "KINDS", "TEMPLATES", "upload_kinds", "meanings", "template_bytes", "template_text",
+    "KINDS", "TEMPLATES", "UPLOAD_TYPES", "upload_kinds", "meanings", "template_bytes", "template_text",
     "too_large", "refused", "how_many", "problems_table", "preview_table", "history_display",
     "report_text", "preview_dict", "refused_text", "entry_text", "history_text", "records",
 ]

@@ -1,4 +1,5 @@
-"""Validate an uploaded file: read its dialect, recognise its kind, check every row, report every problem at once."""
+"""Validate an uploaded file (CSV, Excel's Unicode text, .xlsx or .ods): read it, recognise its kind, check every row,
+report every problem at once."""
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +16,7 @@ from etl.uploads.column_kernels import column_to_number
 from etl.uploads.dialect import DialectError, Table, read_table
 from etl.uploads.registry import Registry, current_registry
 from etl.uploads.templates import EXAMPLE_NOTE, KINDS, TEMPLATES
+from etl.uploads.workbook import WorkbookRefused, read_workbook, workbook_format
 
 FORMULA_START = ("=", "+", "-", "@")
 ZONE_LIST_FORMAT = "cmt_zones"  # the connector format that yields a zone list, not observations
@@ -80,9 +82,10 @@ def _validated(raw_bytes: bytes, file_name: str, kind: str | None, registry: Reg
         return native.validate(raw_bytes, report, registry, kind)
     expected = set(TEMPLATES[kind].columns) if kind in KINDS else {c for t in TEMPLATES.values() for c in t.columns}
     try:
-        table = read_table(raw_bytes, expected)
+        workbook = workbook_format(raw_bytes)
+        table = read_workbook(raw_bytes, workbook, expected) if workbook else read_table(raw_bytes, expected)
     except DialectError as exc:
-        name = native.detect(raw_bytes) if kind in (None, "zones") else None
+        name = native.detect(raw_bytes) if kind in (None, "zones") and not isinstance(exc, WorkbookRefused) else None
         if name == ZONE_LIST_FORMAT:  # e.g. the CMT's own ODS file
             return official_zone_list(raw_bytes, report, registry)
         if name is not None and kind is None:
@@ -91,12 +94,13 @@ def _validated(raw_bytes: bytes, file_name: str, kind: str | None, registry: Reg
         return report
     report.dialect = table.describe()
     report.kind = kind if kind in KINDS else recognise(table.header)
-    if report.kind is None:
-        name = native.detect(raw_bytes)
+    if report.kind is None or (kind is None and missing_columns(table.header, report.kind)):
+        name = native.detect(raw_bytes)   # e.g. the CMT's zone list: «Codice ISTAT», «Comune», «Zona omogenea»
         if name == ZONE_LIST_FORMAT:
             return official_zone_list(raw_bytes, report, registry)
         if name is not None:
             return native.validate(raw_bytes, report, registry, None)
+    if report.kind is None:
         report.problems = problems.frame([unknown_kind(table.header)])
         return report
     return _check_rows(table, report, registry)
@@ -136,6 +140,12 @@ def recognise(header: list[str]) -> str | None:
     return best if len(set(header) & set(TEMPLATES[best].columns)) >= 2 else None
 
 
+def missing_columns(header: list[str], kind: str) -> list[str]:
+    """The required columns of a template that the header lacks."""
+    template = TEMPLATES[kind]
+    return [c for c in template.columns if c not in header and c not in template.optional]
+
+
 def unknown_kind(header: list[str]) -> dict:
     """The problem for a file that matches no template and no native format."""
     kinds = "; ".join(f"{k}: {', '.join(t.columns)}" for k, t in TEMPLATES.items())
@@ -156,12 +166,13 @@ def _check_rows(table, report: ValidationReport, registry: Registry) -> Validati
         report.problems = problems.frame(found)
         return report
     typed, decimal = prepare.typed_cells(table, template)
-    report.dialect += ", decimali con " + ("la virgola" if decimal == "," else "il punto")
+    if not table.origin:              # a workbook's numbers are numbers: only a CSV's decimal mark is worth telling
+        report.dialect += ", decimali con " + ("la virgola" if decimal == "," else "il punto")
     checked, row_problems = prepare.check(typed, table.cells, template, registry)
     found.extend(problems.with_number_hint(row_problems, decimal))
     report.rows = len(table.cells)
     report.problems = problems.frame(found)
-    report.warnings = _warnings(table.cells, decimal)
+    report.warnings = [*table.notes, *_warnings(table.cells, decimal)]
     if report.problems.empty:
         report.parsed = checked
         report.parsed.attrs["kind"] = report.kind

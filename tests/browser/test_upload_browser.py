@@ -55,3 +55,27 @@ def test_sign_in_upload_bad_then_good_file(upload_server, page):
     wait_for_app(page, "pubblicato da Anna Rossi", timeout=120000)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert (folder / "data" / "uploads" / "ledger.jsonl").exists()
+
+
+def test_sign_in_and_preview_a_workbook(upload_server, page):
+    from tests.test_uploads_workbook import SAME_ROWS
+    from tests.upload_cases import xlsx_bytes
+
+    url, folder = upload_server
+    page.goto(url + "/")
+    wait_for_app(page, "Quadro generale")
+    page.get_by_role("link", name="Carica dati").click()
+    wait_for_app(page, "Accesso riservato")
+    page.get_by_label("Nome utente").fill("arossi")
+    page.get_by_role("textbox", name="Password").fill("segreta")
+    page.get_by_role("button", name="Accedi").click()
+    wait_for_app(page, "XLSX, ODS, CSV, TXT")            # the uploader lists the accepted types
+
+    _csv, rows = SAME_ROWS["progress"]
+    workbook = folder / "avanzamento.xlsx"
+    workbook.write_bytes(xlsx_bytes([["Avanzamento delle azioni"], [], *rows]))
+    page.locator('input[type="file"]').set_input_files(str(workbook))
+    wait_for_app(page, "intestazione alla riga 3")   # (a word joiner follows each ':' of escaped text)
+    page.get_by_role("button", name="Conferma e pubblica").wait_for()
+    assert page.get_by_text("cartella di lavoro Excel (.xlsx), foglio «Dati» · 2 righe").count() == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
