@@ -13,7 +13,8 @@ from filelock import FileLock
 from etl import reference, sources, uploads
 from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
 from etl.reference import Problem, ReferenceDataError
-from etl.sources import istat_geopop
+from etl.sources import istat_geopop, mef
+from etl.sources.common import FormatError
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 Progress = Callable[[int, int, str], None]
@@ -93,7 +94,8 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress) ->
     population = istat_geopop.load_population(years, codes)
 
     progress(3, STEPS, "Connettori e caricamenti accettati")
-    batches: list[LoadBatch] = [*sources.collect_batches(settings), *uploads.collect_batches(settings)]
+    batches: list[LoadBatch] = [_bundled_mef(source_meta), *sources.collect_batches(settings),
+                                *uploads.collect_batches(settings)]
 
     progress(4, STEPS, "Zone omogenee")
     zone_batch = next((b for b in reversed(batches) if b.zones is not None and b.status == "active"), None)
@@ -194,6 +196,20 @@ def _bundled_load(code: str, source_meta: dict, sha: str, file_name: str, rows: 
     return {"load_id": f"bundled-{code}{tag}-{sha[:12]}", "kind": "bundled", "source_code": code,
             "created_at": _accessed(source_meta, code), "created_by": "bundled", "file_name": file_name,
             "file_sha256": sha, "rows": rows, "status": "active", "note": None}
+
+
+def _bundled_mef(source_meta: dict) -> LoadBatch:
+    """The MEF national release bundled with the project, as the first batch: a connector download or an upload
+    of the same figures wins over it."""
+    try:
+        parsed, file_name, sha = mef.read_bundled()
+    except FormatError as exc:
+        raise ReferenceDataError([Problem(mef.BUNDLED_FILE.name, None, None, None, str(exc))]) from exc
+    load = _bundled_load("mef", source_meta, sha, file_name, parsed.rows())
+    return LoadBatch(**{key: load[key] for key in ("load_id", "kind", "source_code", "created_at", "created_by",
+                                                    "file_name", "file_sha256", "status")},
+                     note=f"copia inclusa nel progetto ({mef.BUNDLED_FILE.name})",
+                     observations=parsed.observations, national=parsed.national)
 
 
 def _load_row(batch: LoadBatch) -> dict:

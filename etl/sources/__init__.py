@@ -60,7 +60,8 @@ def batch_from(module: ModuleType, raw_set: raw.RawSet) -> LoadBatch:
         load_id=f"etl-{module.SOURCE}-{raw_set.sha256[:12]}", kind="etl", source_code=source_code(module),
         created_at=raw_set.retrieved_at.replace(tzinfo=None), created_by=REFRESHED_BY,
         file_name=f"raw/{raw_set.label}", file_sha256=raw_set.sha256,
-        note=f"{len(raw_set.entries)} file scaricati", observations=parsed.observations, zones=parsed.zones)
+        note=f"{len(raw_set.entries)} file scaricati", observations=parsed.observations, zones=parsed.zones,
+        national=parsed.national)
 
 
 def collect_batches(settings) -> list[LoadBatch]:

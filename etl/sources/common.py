@@ -27,10 +27,12 @@ class FormatError(ValueError):
 
 @dataclass
 class Parsed:
-    """What a loader got from its raw files: observations and/or zones, plus the rows it skipped and why."""
+    """What a loader got from its raw files: observations and/or zones, plus the rows it skipped and why.
+    national: rows of every comune of Italy (level comune, OBSERVATION_COLUMNS) for the benchmark levels."""
 
     observations: pd.DataFrame | None = None
     zones: pd.DataFrame | None = None
+    national: pd.DataFrame | None = None
     skipped: dict[str, int] = field(default_factory=dict)
 
     def skip(self, reason: str, rows: int = 1) -> None:
@@ -39,8 +41,9 @@ class Parsed:
             self.skipped[reason] = self.skipped.get(reason, 0) + int(rows)
 
     def rows(self) -> int:
-        """Rows loaded, all tables together."""
-        return sum(len(f) for f in (self.observations, self.zones) if f is not None)
+        """Rows loaded, all tables together (national rows include the CM's observations)."""
+        observations = self.national if self.national is not None else self.observations
+        return sum(len(f) for f in (observations, self.zones) if f is not None)
 
 
 def load_meta(module_file: str) -> dict:
