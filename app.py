@@ -53,6 +53,8 @@ pages = [
             url_path="azioni"),
     st.Page("pages/profilo_territoriale.py", title=L("Profilo territoriale", "Area profile"), icon=":material/location_on:",
             url_path="profilo"),
+    st.Page("pages/citta_metropolitane.py", title=L("Città metropolitane", "Metropolitan cities"),
+            icon=":material/leaderboard:", url_path="citta-metropolitane"),
     st.Page("pages/dati_fonti.py", title=L("Dati e fonti", "Data and sources"), icon=":material/menu_book:", url_path="dati-fonti"),
 ]
 navigation = {L("Monitor Asse 5", "Axis 5 monitor"): pages}

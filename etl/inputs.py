@@ -32,9 +32,11 @@ class LoadBatch:
     action_progress: pd.DataFrame | None = None  # PROGRESS_COLUMNS
     targets: pd.DataFrame | None = None        # TARGET_COLUMNS
     zones: pd.DataFrame | None = None          # official zone list: codice_istat, zona_id, zona_nome
+    national: pd.DataFrame | None = None       # every comune of Italy (OBSERVATION_COLUMNS), for the benchmark levels
     extra: dict = field(default_factory=dict)
 
     def row_count(self) -> int:
-        """Rows this load brings, all tables together."""
-        frames = (self.observations, self.action_progress, self.targets, self.zones)
+        """Rows this load brings, all tables together (national rows include the CM's observations)."""
+        observations = self.national if self.national is not None else self.observations
+        frames = (observations, self.action_progress, self.targets, self.zones)
         return sum(len(f) for f in frames if f is not None)

@@ -28,6 +28,7 @@ class Card:
     change: str = ""
     reading: str = ""
     target: str = ""
+    benchmark: str = ""     # the same figure for Piemonte and Italia, where it exists
     note: str = ""          # small muted line (no target, no data: what would fill it)
     provenance: str = ""
     link_label: str = ""
@@ -46,7 +47,7 @@ def card_html(card: Card) -> str:
     parts = [f"<h3>{escape(card.title)}</h3>", f'<p class="psm-value">{escape(card.value)}</p>']
     if card.change:
         parts.append(f'<p class="psm-change">{escape(card.change)}</p>')
-    parts += [f"<p>{escape(text)}</p>" for text in (card.reading, card.target) if text]
+    parts += [f"<p>{escape(text)}</p>" for text in (card.reading, card.target, card.benchmark) if text]
     parts += [f'<p class="psm-small">{escape(text)}</p>' for text in (card.note, card.provenance) if text]
     if card.link_path:
         parts.append(f'<a href="{escape(link(card.link_path, card.link_params))}" target="_self">'

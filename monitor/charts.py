@@ -36,35 +36,62 @@ def _layout(fig: go.Figure, lang: str, height: int, x_title: str = "", y_title: 
     return fig
 
 
-def gap_dumbbell(pairs: pd.DataFrame, unit: str, decimals: int, lang: str, labels: dict) -> go.Figure:
-    """One row per territory: the F value (circle) and the M value (square) joined by a line, sorted by gap."""
+def gap_dumbbell(pairs: pd.DataFrame, unit: str, decimals: int, lang: str, labels: dict,
+                 references: pd.DataFrame | None = None, reference_label: str = "") -> go.Figure:
+    """One row per territory: the F value (circle) and the M value (square) joined by a line, sorted by gap;
+    references (Piemonte, Italia: same columns) below them with hollow symbols, labelled in the legend."""
     pairs = pairs.sort_values("gap", ascending=False)  # plotly draws the first row at the bottom
+    references = references if references is not None else pairs.iloc[0:0]
     fig = go.Figure()
-    for row in pairs.itertuples():
+    for row in pd.concat([references, pairs]).itertuples():
         fig.add_trace(go.Scatter(x=[row.F, row.M], y=category_labels([row.territory_name] * 2), mode="lines",
                                  line=dict(color="#BBBBBB", width=3), showlegend=False, hoverinfo="skip"))
-    for sex, color, symbol in (("F", FEMALE, "circle"), ("M", MALE, "square")):
-        text = [fmt.value(v, unit, decimals, lang) for v in pairs[sex]]
-        fig.add_trace(go.Scatter(x=pairs[sex], y=category_labels(pairs["territory_name"]), mode="markers",
-                                 name=labels[sex], marker=dict(color=color, symbol=symbol, size=12), text=text,
-                                 hovertemplate="%{y}: %{text}<extra>" + labels[sex] + "</extra>"))
-    _short_ticks(fig, pairs["territory_name"])
-    return _layout(fig, lang, height=120 + 28 * len(pairs), x_title=fmt.unit_label(unit, lang))
+    for rows, hollow in ((pairs, ""), (references, "-open")):
+        for sex, color, symbol in (("F", FEMALE, "circle"), ("M", MALE, "square")):
+            if rows.empty:
+                continue
+            name = labels[sex] + (f" · {reference_label}" if hollow else "")
+            text = [fmt.value(v, unit, decimals, lang) for v in rows[sex]]
+            fig.add_trace(go.Scatter(x=rows[sex], y=category_labels(rows["territory_name"]), mode="markers",
+                                     name=plain.chart_label(name), text=text,
+                                     marker=dict(color=color, symbol=symbol + hollow, size=12, line=dict(width=2)),
+                                     hovertemplate="%{y}: %{text}<extra>" + plain.chart_label(name) + "</extra>"))
+    names = list(references["territory_name"]) + list(pairs["territory_name"])
+    fig.update_yaxes(categoryorder="array", categoryarray=category_labels(names))
+    _short_ticks(fig, names)
+    return _layout(fig, lang, height=120 + 28 * len(names), x_title=fmt.unit_label(unit, lang))
+
+
+# Reference lines of ranked bars by the level they show: colour and dash (a dash as well as a colour).
+REFERENCE_STYLES = {"cm": (FEMALE, "dash"), "regione": (ACCENT, "dot"), "italia": (NEUTRAL, "dashdot")}
 
 
 def ranked_bars(rows: pd.DataFrame, value_col: str, label_col: str, unit: str, decimals: int, lang: str,
-                reference: float | None = None, reference_label: str = "") -> go.Figure:
-    """Horizontal bars ranked by value, each labelled with its formatted value; optional reference line."""
+                references: list[tuple[float, str, str]] = (), highlight: str | None = None) -> go.Figure:
+    """Horizontal bars ranked by value, each labelled with its formatted value; reference lines (value, label, level
+    of REFERENCE_STYLES) named in the legend with their value; the bar named `highlight` in another colour, hatched,
+    its name marked ▶."""
     rows = rows.sort_values(value_col)
     text = [fmt.value(v, unit, decimals, lang) for v in rows[value_col]]
-    fig = go.Figure(go.Bar(x=rows[value_col], y=category_labels(rows[label_col]), orientation="h", marker_color=MALE,
-                           text=text, textposition="outside", cliponaxis=False,
+    chosen = [name == highlight for name in rows[label_col]]
+    fig = go.Figure(go.Bar(x=rows[value_col], y=category_labels(rows[label_col]), orientation="h",
+                           marker=dict(color=[FEMALE if c else MALE for c in chosen],
+                                       pattern=dict(shape=["/" if c else "" for c in chosen], fillmode="overlay",
+                                                    fgcolor="white", fgopacity=0.5)),
+                           text=text, textposition="outside", cliponaxis=False, showlegend=False,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
-    if reference is not None and not fmt.is_missing(reference):
-        fig.add_vline(x=reference, line_dash="dash", line_color=FEMALE,
-                      annotation_text=plain.chart_label(reference_label), annotation_position="top")
+    for value, label, level in references:
+        if fmt.is_missing(value):
+            continue
+        color, dash = REFERENCE_STYLES[level]
+        fig.add_vline(x=value, line=dict(color=color, dash=dash, width=2), showlegend=True,
+                      name=plain.chart_label(f"{label}: {fmt.value(value, unit, decimals, lang)}"))
     _short_ticks(fig, rows[label_col])
-    return _layout(fig, lang, height=120 + 28 * len(rows), x_title=fmt.unit_label(unit, lang))
+    if highlight is not None and highlight in set(rows[label_col]):
+        ticks = fig.layout.yaxis.ticktext or category_labels(rows[label_col])
+        fig.update_yaxes(tickmode="array", tickvals=category_labels(rows[label_col]),
+                         ticktext=[f"▶ {tick}" if c else tick for tick, c in zip(ticks, chosen)])
+    return _layout(fig, lang, height=140 + 28 * len(rows), x_title=fmt.unit_label(unit, lang))
 
 
 def trend(rows: pd.DataFrame, unit: str, decimals: int, lang: str, labels: dict) -> go.Figure:

@@ -46,7 +46,8 @@ def readme(sources: pd.DataFrame, info: dict) -> str:
     lines = ["PSM Asse 5 monitor — dati completi / full data", "",
              f"Warehouse costruito il / built on: {info.get('built_at', 'n.d.')}",
              f"Elenco delle zone / zone list: {info.get('zone_list_status', 'n.d.')}", "",
-             "osservazioni.csv: una riga per indicatore × livello × territorio × anno × sesso (F, M, T).",
+             "osservazioni.csv: una riga per indicatore × livello × territorio × anno × sesso (F, M, T). Livelli: comune, "
+             "zona, cm (Città metropolitana di Torino); per confronto italia, regione, citta_metropolitana (le 14).",
              "indicatori.csv: il registro degli indicatori (unità, polarità, aggregazione, fonte).", "",
              "Fonti e licenze / sources and licences:"]
     for s in sources.to_dict("records"):

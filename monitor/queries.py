@@ -110,6 +110,30 @@ def gender_pairs(db: Path, base_indicator: str, level: str) -> pd.DataFrame:
     return wide.merge(meta, on=["territory_code", "period"], how="left").dropna(subset=["gap"])
 
 
+def benchmarks(db: Path, indicator: str) -> pd.DataFrame:
+    """One indicator's values for Italia, the CM's region (Piemonte) and the 14 città metropolitane (is_home: the
+    CM), every period and sex, named (it/en), with composition notes and provenance."""
+    return query(db, "benchmarks", {"indicator": indicator})
+
+
+def benchmark_territories(db: Path) -> pd.DataFrame:
+    """Italia, the regions and the 14 città metropolitane with their comuni and notes on their composition."""
+    return query(db, "benchmark_territories")
+
+
+def benchmark_gender_pairs(db: Path, base_indicator: str) -> pd.DataFrame:
+    """F and M side by side, with the F − M gap, for the CM's region and Italia, per period (region first)."""
+    rows = benchmarks(db, base_indicator)
+    rows = rows[rows["level"].isin(["regione", "italia"]) & rows["sex"].isin(["F", "M"])]
+    columns = ["level", "territory_code", "name_it", "name_en", "period", "F", "M", "gap"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    wide = rows.pivot_table(index=["level", "territory_code", "name_it", "name_en", "period"], columns="sex",
+                            values="value", aggfunc="first").reindex(columns=["F", "M"]).reset_index()
+    wide["gap"] = wide["F"] - wide["M"]
+    return wide.dropna(subset=["gap"]).sort_values(["period", "level"], ascending=[True, False])[columns]
+
+
 def service_gaps_by_zone(db: Path, indicator: str, period: int) -> pd.DataFrame:
     """Per zone, for a yes/no service indicator: comuni and residents without the service, and their shares."""
     return query(db, "service_gaps_by_zone", {"indicator": indicator, "period": int(period)})
@@ -144,6 +168,9 @@ PAGE_QUERIES: dict[str, tuple] = {
     "loads": (),
     "gender_pairs": ("share_age_18_35", "zona"),
     "service_gaps_by_zone": ("share_comuni_pharmacy", 2024),
+    "benchmarks": ("income_per_taxpayer",),
+    "benchmark_territories": (),
+    "benchmark_gender_pairs": ("share_age_18_35",),
     "comune_values": ("share_comuni_pharmacy",),
     "indicator": ("share_comuni_pharmacy",),
 }

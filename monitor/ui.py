@@ -230,8 +230,11 @@ def comparison_symbol(value, reference, polarity: str) -> str:
 
 
 def profile_table(profile: pd.DataFrame, level: str) -> pd.DataFrame:
-    """The profile as text columns: indicator, sex, year, value, zone, CM, comparison, source."""
+    """The profile as text columns: indicator, sex, year, value, zone (for a comune), CM, comparison with the CM,
+    the CM's region and Italia (benchmarks, n.d. where the national data give none), source."""
     rows = []
+    names = profile[["region_name_it", "region_name_en"]].dropna()
+    region = L(*names.iloc[0]) if len(names) else L("Regione", "Region")
     for r in profile.to_dict("records"):
         own = fmt.flag(r["value"], lang()) if r["comune_kind"] == "flag" and level == "comune" else \
             fmt.value(r["value"], r["unit"], int(r["decimals"]), lang())
@@ -245,9 +248,32 @@ def profile_table(profile: pd.DataFrame, level: str) -> pd.DataFrame:
             L("Zona", "Zone"): fmt.value(r["zone_value"], r["unit"], int(r["decimals"]), lang()),
             L("Città metropolitana", "Metropolitan City"): fmt.value(r["cm_value"], r["unit"], int(r["decimals"]), lang()),
             L("Rispetto alla CM", "Against the CM"): comparison_symbol(r["value"], r["cm_value"], r["polarity"]),
+            region: fmt.value(r["region_value"], r["unit"], int(r["decimals"]), lang()),
+            L("Italia", "Italy"): fmt.value(r["italy_value"], r["unit"], int(r["decimals"]), lang()),
             L("Fonte", "Source"): f"{r['producer']}, {int(r['period'])}",
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # A zone's own value is its zone's: the zone column would repeat it.
+    return table.drop(columns=[L("Zona", "Zone")]) if level == "zona" and len(table) else table
+
+
+def reference_values(code: str, year: int, sex: str, with_cm: bool = True) -> list[tuple[float, str, str]]:
+    """(value, name, level) of the CM, its region (Piemonte) and Italia for one indicator, year and sex, where they
+    exist."""
+    rows = data.get("benchmarks", code)
+    rows = rows[(rows["period"] == year) & (rows["sex"] == sex) & rows["level"].isin(["regione", "italia"])]
+    found = [(r["value"], r["name_en"] if lang() == "en" else r["name_it"], r["level"])
+             for r in rows.sort_values("level", ascending=False).to_dict("records")]
+    if with_cm:
+        cm = data.get("observations", code, "cm")
+        cm = cm[(cm["period"] == year) & (cm["sex"] == sex)]
+        found = [(cm["value"].iloc[0], L("Città metropolitana", "Metropolitan City"), "cm")] * (len(cm) > 0) + found
+    return found
+
+
+def references_line(references: list[tuple], unit: str, decimals: int) -> str:
+    """'Città metropolitana 23.000 € · Piemonte 22.000 € · Italia 20.700 €' (plain text), or '' when none."""
+    return " · ".join(f"{name} {fmt.value(value, unit, decimals, lang())}" for value, name, *_ in references)
 
 
 COMPARISON_COLOURS = {"▲": "background-color: #cfe5f5", "▼": "background-color: #fbd9b9"}  # blue / orange

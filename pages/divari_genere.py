@@ -62,6 +62,14 @@ def pairs_of(version: str, lang: str, code: str, year: int) -> pd.DataFrame:
     return pd.concat([shown, cm_row.assign(territory_name=L("Città metropolitana", "Metropolitan City"))])
 
 
+@ui.memo
+def reference_pairs(version: str, lang: str, code: str, year: int) -> pd.DataFrame:
+    """F, M and gap of Piemonte and Italia in one year, named in the view's language (empty when none)."""
+    rows = data.get("benchmark_gender_pairs", code)
+    rows = rows[rows["period"] == year]
+    return rows.assign(territory_name=rows["name_en" if lang == "en" else "name_it"])
+
+
 def source_of(pairs: pd.DataFrame, year: int) -> str:
     """Provenance line of a year's pairs."""
     return ui.provenance(pairs["producer"].iloc[0], year, pairs["loaded_at"].iloc[0])
@@ -91,12 +99,15 @@ def gap_summary(version: str, lang: str, code: str, year: int) -> None:
 def dumbbell(version: str, lang: str, code: str, year: int) -> None:
     """Women (circle) and men (square) of every zone and the CM, most negative gap at the top."""
     meta = data.indicator(code)
-    pairs = pairs_of(version, lang, code, year)
+    pairs, references = pairs_of(version, lang, code, year), reference_pairs(version, lang, code, year)
     labels = {s: ui.sex_label(s) for s in ("F", "M", "T")}
-    st.plotly_chart(charts.gap_dumbbell(pairs, meta["unit"], int(meta["decimals"]), lang, labels),
-                    config={"displayModeBar": False})
+    st.plotly_chart(charts.gap_dumbbell(pairs, meta["unit"], int(meta["decimals"]), lang, labels, references,
+                                        L("riferimento", "benchmark")), config={"displayModeBar": False})
     st.caption(plain.markdown(L("Cerchio = donne, quadrato = uomini; in alto il divario più negativo. ",
                                 "Circle = women, square = men; the most negative gap at the top. ")
+                              + (L("In basso, con simboli vuoti, Piemonte e Italia per riferimento. ",
+                                   "At the bottom, hollow symbols: Piemonte and Italy as benchmarks. ")
+                                 if len(references) else "")
                               + source_of(pairs, year)))
 
 
@@ -123,8 +134,10 @@ def series_table(version: str, code: str) -> pd.DataFrame:
 
 
 def gap_table(version: str, lang: str, code: str, year: int) -> pd.DataFrame:
-    """F, M and gap per territory, as shown and downloaded."""
-    return pairs_of(version, lang, code, year)[["territory_name", "period", "F", "M", "gap"]].sort_values("gap")
+    """F, M and gap per territory (zones and the CM by gap, then Piemonte and Italia), as shown and downloaded."""
+    columns = ["territory_name", "period", "F", "M", "gap"]
+    return pd.concat([pairs_of(version, lang, code, year)[columns].sort_values("gap"),
+                      reference_pairs(version, lang, code, year)[columns]], ignore_index=True)
 
 
 @ui.section

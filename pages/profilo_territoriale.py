@@ -1,4 +1,4 @@
-"""Profilo territoriale: one zone or one comune against its zone and the Metropolitan City, indicator by indicator."""
+"""Profilo territoriale: one zone or one comune against its zone, the Metropolitan City, Piemonte and Italia."""
 import streamlit as st
 
 from monitor import data, fmt, plain, ui
@@ -9,10 +9,10 @@ from monitor.ui import L
 def introduction(version: str, lang: str) -> None:
     """Title and purpose of the page."""
     st.title(L("Profilo territoriale", "Area profile"))
-    st.write(L("Tutti gli indicatori dell'Asse 5 per una zona omogenea o per un comune, accanto ai valori della zona e "
-               "della Città metropolitana.",
-               "Every Axis 5 indicator for one homogeneous zone or one municipality, beside the values of its zone "
-               "and of the Metropolitan City."))
+    st.write(L("Tutti gli indicatori dell'Asse 5 per una zona omogenea o per un comune, accanto ai valori della zona, "
+               "della Città metropolitana, del Piemonte e dell'Italia.",
+               "Every Axis 5 indicator for one homogeneous zone or one municipality, beside the values of its zone, "
+               "of the Metropolitan City, of Piemonte and of Italy."))
 
 
 @ui.memo
@@ -53,9 +53,13 @@ def zone_header(lang: str, zone_id: int) -> None:
 def comparison_legend() -> str:
     """How to read the comparison column, and how zones and the CM are computed."""
     return L("Confronto con la CM: ▲ migliore, ▼ peggiore, = uguale, ○ nessuna polarità (indicatore descrittivo). "
-             "Le zone e la CM sono calcolate dai numeratori e denominatori dei comuni.",
+             "Le zone e la CM sono calcolate dai numeratori e denominatori dei comuni; Piemonte e Italia, nello "
+             "stesso anno, da ogni comune delle fonti nazionali incluse (popolazione Istat, redditi MEF), n.d. dove "
+             "non ci sono.",
              "Against the CM: ▲ better, ▼ worse, = equal, ○ no polarity (descriptive indicator). "
-             "Zones and the CM are computed from the comuni's numerators and denominators.")
+             "Zones and the CM are computed from the comuni's numerators and denominators; Piemonte and Italy, in "
+             "the same year, from every municipality of the bundled national sources (Istat population, MEF "
+             "incomes), n/a where they give none.")
 
 
 def profile_rows(version: str, lang: str, level: str, territory: str, zone_id: int):
@@ -75,9 +79,15 @@ def profile(version: str, lang: str, level: str, territory: str, zone_id: int) -
     if table.empty:
         st.info(L("Nessun indicatore disponibile per questo territorio.", "No indicator available for this area."))
     else:
+        # On screen without the strategy code (the CSV keeps it), narrow sex and year columns and the indicator
+        # pinned: the Piemonte and Italia columns fit beside the CM's on a laptop, and scroll with their names on a phone.
+        narrow = {L("Sesso", "Sex"): st.column_config.TextColumn(width=64),
+                  L("Anno", "Year"): st.column_config.TextColumn(width=54), L("Strategia", "Strategy"): None,
+                  L("Indicatore", "Indicator"): st.column_config.TextColumn(width="medium", pinned=True)}
         st.dataframe(table.drop(columns=["_code"]).style.apply(ui.comparison_style,
                                                                 subset=[L("Rispetto alla CM", "Against the CM")]),
-                     hide_index=True, height=min(36 * (len(table) + 1) + 4, 900))
+                     hide_index=True, height=min(36 * (len(table) + 1) + 4, 900),
+                     column_config=narrow)
 
 
 @ui.section

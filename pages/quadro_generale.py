@@ -42,16 +42,28 @@ def card(row: dict, lang: str, zone: int | None, embedded: bool) -> cards.Card:
         reading=fmt.reading(row["reading_en"] if lang == "en" else row["reading_it"], row["value"], unit, decimals,
                             row["period"], lang),
         target=ui.target_status(row) if has_target else "",
+        benchmark=benchmark_line(row, lang),
         note="" if has_target else L("Nessun obiettivo fissato dal piano per questo indicatore.",
                                      "The plan sets no target for this indicator."),
         provenance=ui.provenance(row["producer"], row["period"], row["loaded_at"], row["load_kind"], row["loaded_by"]),
         **link)
 
 
+def benchmark_line(row: dict, lang: str) -> str:
+    """'Piemonte 12,3% · Italia 11,0% (2021)' where the bundled national data give the figure, else ''."""
+    region = row["region_name_en"] if lang == "en" else row["region_name_it"]
+    found = [(row["region_value"], region), (row["italy_value"], L("Italia", "Italy"))]
+    found = [(value, name) for value, name in found if not fmt.is_missing(value)]
+    if not found:
+        return ""
+    return ui.references_line(found, row["unit"], int(row["decimals"])) + f" ({int(row['period'])})"
+
+
 def headline_table():
     """The cards' figures as one table, for the download."""
     return data.get("headline")[["code", "name_it", "name_en", "unit", "period", "value", "previous_period",
-                                 "previous_value", "target_period", "target_value", "producer", "loaded_at"]]
+                                 "previous_value", "target_period", "target_value", "region_value", "italy_value",
+                                 "producer", "loaded_at"]]
 
 
 headline_cards(data.version(), ui.lang(), st.session_state.get("zona"), st.context.is_embedded)

@@ -16,14 +16,19 @@ def introduction(version: str, lang: str) -> None:
                "a comparison of zones and the table of values."))
 
 
+# The map opens on a service or on income when one has comune data, on a demographic share only without them.
+DEFAULT_ORDER = ("share_comuni_pharmacy", "share_comuni_post_office", "income_per_taxpayer",
+                 "share_taxpayers_under_10k", "share_age_65_plus")
+
+
 @ui.memo
 def indicator_choices(version: str, lang: str) -> tuple[list, dict, str | None]:
     """Indicators that aggregate to zones (codes), their labels (n.d. when no comune has data), the default one."""
     registry = data.get("indicators")
     mappable = registry[registry["aggregation"] != "none"].set_index("code")
     labels = {c: ui.indicator_name(r) + ("" if r["has_comuni"] else " · n.d.") for c, r in mappable.iterrows()}
-    preferred = [c for c in ("share_comuni_pharmacy", "share_age_65_plus") if c in labels and mappable.at[c, "has_comuni"]]
-    return list(labels), labels, preferred[0] if preferred else next(iter(labels), None)
+    with_data = [c for c in DEFAULT_ORDER if c in labels and mappable.at[c, "has_comuni"]]
+    return list(labels), labels, with_data[0] if with_data else next(iter(labels), None)
 
 
 @ui.memo
@@ -65,9 +70,13 @@ def map_of_comuni(version: str, lang: str, code: str, year: int, sex: str, zone:
     view = maps.view_of(None if zone is None else in_zone[["centroid_lon", "centroid_lat"]])
     st.pydeck_chart(maps.deck(comuni_url, zones_url, maps.fill_expression(key, breaks, flag), tooltip, view), height=520)
     legend = maps.legend(breaks, meta["unit"], int(meta["decimals"]), lang, flag)
+    references = "" if flag else ui.references_line(ui.reference_values(code, year, sex), meta["unit"],
+                                                     int(meta["decimals"]))
     st.markdown("  \n".join(f'<span style="display:inline-block;width:1.6em;height:0.9em;background:{colour};'
                             f'border:1px solid #999;margin-right:0.5em"></span>{plain.html(label)}'
                             for colour, label in zip(legend["colour"], legend["label"]))
+                + (f"\n\n{plain.markdown(L('Riferimenti', 'Benchmarks'))}: {plain.markdown(references)}"
+                   if references else "")
                 + "\n\n" + ui.small(source_line(version, lang, code, year, sex)), unsafe_allow_html=True)
 
 
@@ -78,7 +87,9 @@ def zone_table(version: str, lang: str, code: str, year: int, sex: str) -> pd.Da
             "zone_name", "comuni", "comuni_without", "share_comuni_without", "residents_without", "share_residents_without"]]
     zone_rows = data.get("observations", code, "zona")
     zone_rows = zone_rows[(zone_rows["period"] == year) & (zone_rows["sex"] == sex)]
-    return zone_rows[["territory_name", "value", "numerator", "denominator"]]
+    references = pd.DataFrame(ui.reference_values(code, year, sex), columns=["value", "territory_name", "level"])
+    return pd.concat([zone_rows[["territory_name", "value", "numerator", "denominator"]],
+                      references.drop(columns=["level"])], ignore_index=True)
 
 
 @ui.section
@@ -96,14 +107,20 @@ def zones_compared(version: str, lang: str, code: str, year: int, sex: str) -> N
     else:
         zone_rows = data.get("observations", code, "zona")
         zone_rows = zone_rows[(zone_rows["period"] == year) & (zone_rows["sex"] == sex)]
-        cm_rows = data.get("observations", code, "cm")
-        cm_value = cm_rows[(cm_rows["period"] == year) & (cm_rows["sex"] == sex)]["value"]
+        # A total (residents, counts) of the CM or Italia is no yardstick for a zone's: lines only for rates.
+        lines = [] if meta["aggregation"] == "sum" else ui.reference_values(code, year, sex)
         st.plotly_chart(charts.ranked_bars(zone_rows, "value", "territory_name", meta["unit"], int(meta["decimals"]),
-                                           lang, cm_value.iloc[0] if len(cm_value) else None,
-                                           L("Città metropolitana", "Metropolitan City")),
-                        config={"displayModeBar": False})
-        st.caption(plain.markdown(source_line(version, lang, code, year, sex)))
-    st.dataframe(zone_table(version, lang, code, year, sex), hide_index=True)
+                                           lang, lines), config={"displayModeBar": False})
+        st.caption(plain.markdown((L("Linee: Città metropolitana, Piemonte e Italia (dove ci sono i dati). ",
+                                     "Lines: Metropolitan City, Piemonte and Italy (where there are data). ")
+                                   if lines else "") + source_line(version, lang, code, year, sex)))
+    st.dataframe(zone_table(version, lang, code, year, sex), hide_index=True, column_config={
+        "territory_name": L("Territorio", "Area"), "zone_name": L("Zona", "Zone"), "value": L("Valore", "Value"),
+        "numerator": L("Numeratore", "Numerator"), "denominator": L("Denominatore", "Denominator"),
+        "comuni": L("Comuni", "Municipalities"), "comuni_without": L("Comuni senza", "Municipalities without"),
+        "share_comuni_without": L("% comuni senza", "% municipalities without"),
+        "residents_without": L("Residenti senza", "Residents without"),
+        "share_residents_without": L("% residenti senza", "% residents without")})
 
 
 def comuni_table(version: str, lang: str, code: str, year: int, sex: str, zone: int | None) -> pd.DataFrame:

@@ -14,3 +14,10 @@ def test_texts_are_escaped_and_links_are_relative():
     assert 'href="servizi?indicatore=share_nidi&amp;lang=it"' in html  # no zona: absent, not "None"
     assert html.index("Tasso") < html.index("Secondo") and html.count("<article") == 2
     assert 'aria-label="Indicatori"' in html and "psm-change" in html and "<a " in html.split("Secondo")[0]
+
+
+def test_the_benchmark_line_is_escaped_and_follows_the_target():
+    html = cards.card_html(cards.Card("Reddito", "22.921 €", target="Obiettivo 2030: 25.000 €",
+                                      benchmark="Piemonte <i>22.064 €</i> · Italia 20.746 € (2021)"))
+    assert "<i>" not in html and "Piemonte &lt;i&gt;22.064 €&lt;/i&gt; · Italia 20.746 € (2021)" in html
+    assert html.index("Obiettivo") < html.index("Piemonte")

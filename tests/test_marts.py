@@ -1,4 +1,5 @@
-"""The marts as given rows → expected rows: the latest load wins, derived rows and the loads they came from."""
+"""The marts as given rows → expected rows: the latest load wins, derived rows and the loads they came from, the
+benchmark levels from national comune rows."""
 from __future__ import annotations
 
 import io
@@ -46,12 +47,26 @@ def staged(text: str, columns: list[str]) -> pd.DataFrame:
     return rows[columns + STAGED]
 
 
-def marts(observations: str = "", progress: str = "", targets: str = "") -> duckdb.DuckDBPyConnection:
+# Two provinces of region 01 (001 a città metropolitana), one of region 02; the benchmark territories they make.
+NATIONAL_AREA = pd.DataFrame({"province_code": ["001", "002", "007"], "region_code": ["01", "01", "02"],
+                              "cm_code": ["201", None, None], "list_load_id": "list"})
+BENCHMARK_TERRITORY = """
+insert into benchmark_territory by name
+select * from (values ('italia', 'IT', null, 5), ('regione', '01', '01', 4), ('regione', '02', '02', 1),
+                      ('citta_metropolitana', '201', '01', 3)) t(level, territory_code, region_code, comuni),
+    (select 'n' as name_it, 'n' as name_en);
+"""
+
+
+def marts(observations: str = "", progress: str = "", targets: str = "", national: str = "") -> duckdb.DuckDBPyConnection:
     """An in-memory warehouse with TERRITORY, filled by the marts from the given staging rows."""
     con = duckdb.connect()
     con.execute(build.read_sql("schema.sql"))
     con.execute(TERRITORY)
+    con.execute(BENCHMARK_TERRITORY)
     build.run_marts(con, {"stg_observation": staged(observations, OBSERVATION_COLUMNS + ["source_code"]),
+                          "stg_national": staged(national, OBSERVATION_COLUMNS + ["source_code"]),
+                          "national_area": NATIONAL_AREA,
                           "stg_action_progress": staged(progress, PROGRESS_COLUMNS),
                           "stg_indicator_target": staged(targets, TARGET_COLUMNS)})
     return con
@@ -137,6 +152,39 @@ employment_rate,cm,001,2020,M,70,,,a,2,4
     assert found[("share_comuni_pharmacy", "comune", "001001", 2020, "T")] == (0.0, False, "u", ["u"])
     assert found[("share_comuni_pharmacy", "zona", "1", 2020, "T")] == (0.0, True, "u", ["u"])
     assert found[("gap_employment_rate", "cm", "001", 2020, "T")] == (-3.0, False, "u", ["u"])
+
+
+def test_benchmark_levels_add_up_every_national_comune_row_and_the_latest_load_wins():
+    con = marts(national="""
+indicator_code,level,territory_code,period,sex,value,numerator,denominator,load_id,batch_seq,row_seq
+employment_rate,comune,001001,2021,T,50,5,10,a,2,0
+employment_rate,comune,001002,2021,T,50,10,20,a,2,1
+employment_rate,comune,001002,2021,T,60,12,20,b,3,0
+employment_rate,comune,002001,2021,T,25,1,4,a,2,2
+employment_rate,comune,007001,2021,T,100,6,6,a,2,3
+pharmacies,comune,001001,2021,T,3,3,,a,2,4
+pharmacies,comune,007001,2021,T,1,1,,a,2,5
+""")
+    assert observations(con) == [
+        ("employment_rate", "citta_metropolitana", "201", 2021, "T", 56.666667, True, "b", ["a", "b", "list"]),
+        ("employment_rate", "italia", "IT", 2021, "T", 60.0, True, "b", ["a", "b"]),
+        ("employment_rate", "regione", "01", 2021, "T", 52.941176, True, "b", ["a", "b", "list"]),
+        ("employment_rate", "regione", "02", 2021, "T", 100.0, True, "a", ["a", "list"]),
+        ("pharmacies", "citta_metropolitana", "201", 2021, "T", 3.0, True, "a", ["a", "list"]),
+        ("pharmacies", "italia", "IT", 2021, "T", 4.0, True, "a", ["a"]),
+        ("pharmacies", "regione", "01", 2021, "T", 3.0, True, "a", ["a", "list"]),
+        ("pharmacies", "regione", "02", 2021, "T", 1.0, True, "a", ["a", "list"]),
+    ]
+    assert rows(con, "select count(*) from observation where level = 'comune'") == [(0,)]  # national rows not kept
+    for check in ("benchmark_sums_consistent", "sex_f_plus_m_equals_t"):
+        assert rows(con, build.read_sql(f"checks/{check}.sql")) == []
+
+
+def test_the_benchmark_check_finds_a_lost_comune_row():
+    con = marts(national="indicator_code,level,territory_code,period,sex,value,numerator,load_id,batch_seq,row_seq\n"
+                         "pharmacies,comune,001001,2021,T,3,3,a,2,0\npharmacies,comune,007001,2021,T,1,1,a,2,1\n")
+    con.execute("update observation set numerator = 5 where level = 'italia'")
+    assert rows(con, build.read_sql("checks/benchmark_sums_consistent.sql"))[0][-1] == "Italia ≠ somma delle regioni"
 
 
 def test_the_latest_load_wins_on_progress_and_targets():

@@ -13,7 +13,8 @@ from tests.page_text import as_read
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGES = ["pages/quadro_generale.py", "pages/divari_genere.py", "pages/servizi_territorio.py",
-         "pages/avanzamento_azioni.py", "pages/profilo_territoriale.py", "pages/dati_fonti.py"]
+         "pages/avanzamento_azioni.py", "pages/profilo_territoriale.py", "pages/citta_metropolitane.py",
+         "pages/dati_fonti.py"]
 
 
 def run_page(page: str, params: dict | None = None) -> AppTest:
@@ -76,6 +77,7 @@ def test_zones_are_flagged_provisional(warehouse):
     ("pages/profilo_territoriale.py", {"comune": "001272"}),
     ("pages/avanzamento_azioni.py", {"strategia": "5.3"}),
     ("pages/quadro_generale.py", {"zona": "5", "lang": "en"}),
+    ("pages/citta_metropolitane.py", {"indicatore": "population", "anno": "2022", "sesso": "F"}),
 ])
 def test_query_params_round_trip(warehouse, page, params):
     at = run_page(page, params)
@@ -99,6 +101,59 @@ def test_profile_of_torino_compares_with_cm(warehouse):
     table = at.dataframe[0].value
     row = table[(table["Indicatore"] == "Popolazione residente") & (table["Sesso"] == "Totale")].iloc[0]
     assert row["Valore"] == "841.600" and row["Città metropolitana"] == "2.198.237"
+
+
+def test_profile_of_zone_5_shows_cm_piemonte_and_italia_columns(warehouse):
+    at = run_page("pages/profilo_territoriale.py", {"zona": "5"})
+    table = at.dataframe[0].value
+    assert list(table.columns)[4:9] == ["Valore", "Città metropolitana", "Rispetto alla CM", "Piemonte", "Italia"]
+    income = table[table["Indicatore"] == "Reddito imponibile medio per contribuente"].iloc[0]
+    assert income["Anno"] == "2021" and income["Città metropolitana"] == "22.921 €"
+    assert income["Piemonte"] == "22.064 €" and income["Italia"] == "20.746 €"
+    population = table[(table["Indicatore"] == "Popolazione residente") & (table["Sesso"] == "Totale")].iloc[0]
+    assert population["Italia"] == "58.840.177"
+
+
+def test_the_map_page_opens_on_income_per_taxpayer(warehouse):
+    at = run_page("pages/servizi_territorio.py")
+    assert at.session_state["indicatore"] == "income_per_taxpayer" and at.session_state["anno"] == 2021
+    assert "Reddito imponibile medio per contribuente · 2021" in " ".join(s.value for s in at.subheader)
+    assert "Riferimenti: Città metropolitana 22.921 € · Piemonte 22.064 € · Italia 20.746 €" in texts(at)
+
+
+def plotly_spec(at: AppTest, index: int = 0) -> dict:
+    """The figure of a page's plotly chart, as sent to the browser."""
+    import json
+
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+@pytest.mark.parametrize("indicator, year, torino", [("population", "2023", "2.198.237"),
+                                                     ("income_per_taxpayer", "2021", "22.921 €")])
+def test_peer_view_shows_the_14_metropolitan_cities_with_torino_highlighted(warehouse, indicator, year, torino):
+    at = run_page("pages/citta_metropolitane.py", {"indicatore": indicator, "anno": year})
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 14 and {"Torino", "Milano", "Roma", "Napoli", "Cagliari"} <= set(table["territory_name"])
+    assert table.set_index("territory_name").at["Torino", "label"] == torino
+    bars = plotly_spec(at)
+    assert "▶ Torino" in bars["layout"]["yaxis"]["ticktext"] and len(bars["data"][0]["y"]) == 14
+    italy_line = any(shape.get("name", "").startswith("Italia: ") for shape in bars["layout"].get("shapes", []))
+    assert italy_line == (indicator != "population")  # a total is no yardstick: a line only for rates
+    assert "Torino: " in texts(at) and "Sardegna" in texts(at)
+
+
+def test_a_headline_card_shows_piemonte_and_italia_where_they_exist(warehouse):
+    con = duckdb.connect(str(warehouse))
+    con.execute("""insert into observation by name
+                   select 'share_comuni_nido' as indicator_code, level, territory_code, 2021 as period, 'T' as sex,
+                          value, true as derived, 'istat' as source_code, 'x' as load_id
+                   from (values ('regione', '01', 38.5), ('italia', 'IT', 59.3)) t(level, territory_code, value)""")
+    con.close()
+    at = run_page("pages/quadro_generale.py")
+    cards_html = " ".join(str(element.proto.body) for element in at.get("html"))
+    assert "Piemonte 38,5% · Italia 59,3% (2021)" in cards_html
+    assert cards_html.count("Piemonte ") == 1  # only where the benchmark exists
 
 
 def test_progress_page_without_progress_shows_catalogue(warehouse):

@@ -9,7 +9,7 @@ import pytest
 
 from etl.uploads import sheet_cells, workbook
 from etl.uploads.validate import validate_file
-from monitor.settings import load_settings
+from core.settings import load_settings
 from tests.upload_cases import (ENCRYPTED_WORKBOOK, INDICATOR_HEADER, MACRO_WORKBOOK, PROGRESS_HEADER, indicators,
                                 ods_bytes, progress, unicode_text, xlsx_bytes)
 

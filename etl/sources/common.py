@@ -28,10 +28,12 @@ class FormatError(ValueError):
 
 @dataclass
 class Parsed:
-    """What a loader got from its raw files: observations and/or zones, plus the rows it skipped and why."""
+    """What a loader got from its raw files: observations and/or zones, plus the rows it skipped and why.
+    national: rows of every comune of Italy (level comune, OBSERVATION_COLUMNS) for the benchmark levels."""
 
     observations: pd.DataFrame | None = None
     zones: pd.DataFrame | None = None
+    national: pd.DataFrame | None = None
     skipped: dict[str, int] = field(default_factory=dict)
     released_on: date | None = None  # the producer's release date, when the file or the service states it
 
@@ -41,8 +43,9 @@ class Parsed:
             self.skipped[reason] = self.skipped.get(reason, 0) + int(rows)
 
     def rows(self) -> int:
-        """Rows loaded, all tables together."""
-        return sum(len(f) for f in (self.observations, self.zones) if f is not None)
+        """Rows loaded, all tables together (national rows include the CM's observations)."""
+        observations = self.national if self.national is not None else self.observations
+        return sum(len(f) for f in (observations, self.zones) if f is not None)
 
 
 def load_meta(module_file: str) -> dict:

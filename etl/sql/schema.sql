@@ -54,6 +54,20 @@ create table municipality (
     load_id varchar not null
 );
 
+-- Italia ('IT'), each region (Istat code, '01' = Piemonte) and each città metropolitana (Istat code of the
+-- supra-municipal unit, '201' = Torino), as Istat's list of comuni gives them.
+create table benchmark_territory (
+    level varchar not null check (level in ('italia', 'regione', 'citta_metropolitana')),
+    territory_code varchar not null,
+    name_it varchar not null,
+    name_en varchar not null,
+    region_code varchar,          -- the region of a città metropolitana (of itself for a region)
+    comuni integer not null,      -- comuni in Istat's list at its reference date
+    composition_it varchar,       -- where the composition is uncertain or the source lacks comuni: what to know
+    composition_en varchar,
+    primary key (level, territory_code)
+);
+
 create table population_age (
     istat_code varchar not null,
     year integer not null,
@@ -87,7 +101,8 @@ create table indicator (
 
 create table observation (
     indicator_code varchar not null,
-    level varchar not null check (level in ('comune', 'zona', 'cm')),
+    -- comune, zona, cm: the CM's territory; italia, regione, citta_metropolitana: benchmarks (benchmark_territory)
+    level varchar not null check (level in ('comune', 'zona', 'cm', 'italia', 'regione', 'citta_metropolitana')),
     territory_code varchar not null,
     period integer not null,
     sex varchar not null check (sex in ('F', 'M', 'T')),

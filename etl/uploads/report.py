@@ -6,7 +6,7 @@ import numbers
 import pandas as pd
 
 from etl.uploads.diff import Preview
-from monitor import progress_status
+from core import progress_status
 
 PROBLEM_HEADERS = {"it": {"row": "Riga", "column": "Colonna", "value": "Valore", "message": "Problema"},
                    "en": {"row": "Row", "column": "Column", "value": "Value", "message": "Problem"}}

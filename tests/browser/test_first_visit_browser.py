@@ -22,14 +22,16 @@ PUBLIC_PAGES = {
     "servizi": ("Servizi sul territorio", "Local services"),
     "azioni": ("Avanzamento delle azioni", "Action progress"),
     "profilo": ("Profilo territoriale", "Area profile"),
+    "citta-metropolitane": ("Città metropolitane a confronto", "Metropolitan cities compared"),
     "dati-fonti": ("Dati e fonti", "Data and sources"),
 }
 OFFICIALS_PAGES = {"carica": ("Accesso riservato agli uffici", "Officials only"),
                    "storico": ("Accesso riservato agli uffici", "Officials only")}
 NAVIGATION = {
     "it": ["Quadro generale", "Divari di genere", "Servizi sul territorio", "Avanzamento azioni",
-           "Profilo territoriale", "Dati e fonti"],
-    "en": ["Overview", "Gender gaps", "Local services", "Action progress", "Area profile", "Data and sources"],
+           "Profilo territoriale", "Città metropolitane", "Dati e fonti"],
+    "en": ["Overview", "Gender gaps", "Local services", "Action progress", "Area profile", "Metropolitan cities",
+           "Data and sources"],
 }
 OFFICIALS_NAVIGATION = {"it": ["Carica dati", "Storico e ripristino"], "en": ["Upload data", "History and undo"]}
 PAGE_FILES = ["app", "carica_dati", "storico_ripristino", "quadro_generale", "servizi_territorio"]

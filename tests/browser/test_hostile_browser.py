@@ -39,6 +39,7 @@ PAGES = [
     (SERVICES, [NAME, SIDEBAR_ZONE]),
     ("/azioni", [NAME, NOTE, ZONE]),
     (f"/profilo?zona={HOSTILE_ZONE_ID}", [f"Zona omogenea {HOSTILE_ZONE_ID} · {ZONE}", SIDEBAR_ZONE]),
+    ("/citta-metropolitane", []),
     ("/dati-fonti", []),
 ]
 # What a page shows as text: its HTML, its chart labels (SVG) and the values of its inputs, word joiners left out.

@@ -1,7 +1,10 @@
--- Demographic indicators per comune from population_age (one row per indicator × comune × year × sex).
--- Parameters: $load_id, $source_code. Zone and CM rows are derived later from these numerators and denominators.
+-- Demographic indicators per comune from population by single year of age: one row per indicator × comune × year ×
+-- sex. A table macro over any relation (istat_code, year, sex, age, persons): population_age for the CM's comuni,
+-- national_population_age for every comune row of Italy. Zone, CM and benchmark rows are derived later from these
+-- numerators and denominators. Call: select * from demography('population_age', 'istat_geopop').
+create or replace temp macro demography(population, source_code) as table
 with pop as (
-    select istat_code, year, sex, age, persons from population_age
+    select istat_code, year, sex, age, persons from query_table(population)
 ),
 per_comune as (
     select istat_code, year, sex,
@@ -38,6 +41,6 @@ select
     numerator::double as numerator,
     denominator::double as denominator,
     null::varchar as note,
-    $source_code as source_code
+    source_code as source_code
 from indicators
 order by indicator_code, territory_code, period, sex

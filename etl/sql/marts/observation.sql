@@ -1,7 +1,8 @@
 -- One row per indicator × level × territory × period × sex. The latest load wins on each key (latest_load.sql);
 -- then, where no load gives the row: comune flags from counts (indicator.flag_of), zone and CM rows from comune
 -- numerators and denominators (complete coverage only, never averages of rates), F−M gaps at every level.
--- `loads` lists every load a row came from (observation_load.sql); `load_id` is the latest of them.
+-- The benchmark rows (benchmark.sql: Italia, regions, città metropolitane) join them, so the table is stored in key
+-- order. `loads` lists every load a row came from (observation_load.sql); `load_id` is the latest of them.
 create temp table observation_built as
 with staged as (
     select *, (indicator_code, level, territory_code, period, sex) as grain from stg_observation
@@ -79,6 +80,8 @@ from (
     select * from with_aggregates
     union all by name
     select p.* from gaps p anti join given g using (indicator_code, level, territory_code, period, sex)
+    union all by name
+    select b.* from benchmark_built b anti join given g using (indicator_code, level, territory_code, period, sex)
 )
 order by indicator_code, level, territory_code, period, sex;
 
