@@ -34,7 +34,7 @@ def built_at(db: Path) -> datetime:
 
 def test_bundled_loads_are_loaded_at_the_build_time(warehouse):
     loads = fetch_all(warehouse, "select source_code, created_at, released_on from load where kind = 'bundled'")
-    assert {code for code, *_ in loads} == {"istat_geopop", "psm_asse5", "cmt_zone_provisional"}
+    assert {code for code, *_ in loads} == {"istat_geopop", "psm_asse5", "cmt_zone_provisional", "mef", "istat_elenco_comuni"}
     assert all(created == built_at(warehouse) for _, created, _ in loads)
     assert all(released is None for *_, released in loads)  # no release date is known for them (sources.toml)
 
