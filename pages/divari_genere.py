@@ -32,7 +32,7 @@ def gap_card(code: str, row, lang: str) -> cards.Card:
     last = cm.sort_values("period").iloc[-1]
     return cards.Card(ui.indicator_name(row), fmt.value(last["value"], row["unit"], int(row["decimals"]), lang),
                       provenance=ui.provenance(last["producer"], last["period"], last["loaded_at"], last["load_kind"],
-                                               last["loaded_by"]))
+                                               last["loaded_by"], last.get("released_on")))
 
 
 @ui.memo

@@ -45,7 +45,8 @@ def card(row: dict, lang: str, zone: int | None, embedded: bool) -> cards.Card:
         benchmark=benchmark_line(row, lang),
         note="" if has_target else L("Nessun obiettivo fissato dal piano per questo indicatore.",
                                      "The plan sets no target for this indicator."),
-        provenance=ui.provenance(row["producer"], row["period"], row["loaded_at"], row["load_kind"], row["loaded_by"]),
+        provenance=ui.provenance(row["producer"], row["period"], row["loaded_at"], row["load_kind"], row["loaded_by"],
+                                 row.get("released_on")),
         **link)
 
 

@@ -46,7 +46,8 @@ def comune_rows(version: str, code: str, year: int, sex: str) -> pd.DataFrame:
 def source_line(version: str, lang: str, code: str, year: int, sex: str) -> str:
     """Provenance of the comune values shown."""
     first = comune_rows(version, code, year, sex).iloc[0]
-    return ui.provenance(first["producer"], year, first["loaded_at"], first["load_kind"], first["loaded_by"])
+    return ui.provenance(first["producer"], year, first["loaded_at"], first["load_kind"], first["loaded_by"],
+                         first.get("released_on"))
 
 
 def title(code: str, year: int, sex: str) -> str:
