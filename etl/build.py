@@ -131,7 +131,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     _insert_frame(con, "benchmark_territory", national.territories(_italy_note(years)), "level, territory_code")
     home = national.home(f"{int(cfg.get('province_code', 1)):03d}")
 
-    progress(6, STEPS, "Osservazioni: demografia, dati di sintesi, fonti e caricamenti")
+    progress(6, STEPS, "Osservazioni: demografia, dati di sintesi, fonti, caricamenti; Piemonte, Italia, città metropolitane")
     con.execute(read_sql("marts/demography.sql"))
     run_marts(con, {"stg_observation": _staged_observations(con, batches, headline, geopop_load, seed_load),
                     "stg_national": _staged_national(con, batches, years, geopop_load),
@@ -163,7 +163,8 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
 
 def run_marts(con: duckdb.DuckDBPyConnection, staged: dict[str, pd.DataFrame]) -> None:
     """Fill observation, observation_load, action_progress and indicator_target from the staging frames
-    (stg_observation, stg_action_progress, stg_indicator_target) with the SQL files of MARTS, in order."""
+    (stg_observation, stg_national with national_area, stg_action_progress, stg_indicator_target) with the SQL files
+    of MARTS, in order."""
     for name, frame in staged.items():
         con.register(name, frame)
     try:

@@ -188,6 +188,34 @@ def test_failed_build_rolls_back_the_new_download(project_env, monkeypatch):
     assert raw.latest(project_env / "data" / "raw", "mef") is None
 
 
+def test_refresh_mef_reads_the_national_release_as_published(project_env, monkeypatch):
+    """The yearly ZIP as the MEF ships it (the real 2021 national CSV inside, catch-all row included) is loaded, the
+    «Mancante/errata» row counted as skipped; its rows win over the bundled copy at every level."""
+    import gzip
+    import re
+    import zipfile
+
+    from etl.sources import mef
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr(mef.META["bundled"]["name"], gzip.decompress(mef.BUNDLED_FILE.read_bytes()))
+
+    def register(mock):
+        mock.add_callback(responses.GET, re.compile(r"https://www1\.finanze\.gov\.it/.*_CSV_\d{4}\.zip"),
+                          callback=lambda request: (200, {}, archive.getvalue()) if "_CSV_2021." in request.url
+                          else (404, {}, "Not Found"))
+    monkeypatch.setattr(refresh_cli, "_sleep", lambda seconds: None)
+    code, out, _ = run_refresh("mef", register=register)
+    assert code == 0 and "contribuenti con comune mancante o errato" in out and "righe  15808" in out
+    db = project_env / "warehouse.duckdb"
+    for level, code_ in (("comune", "001272"), ("cm", "001"), ("italia", "IT"), ("regione", "01")):
+        load = rows(db, "select load_id from observation where indicator_code = 'income_per_taxpayer' and level = ? "
+                        "and territory_code = ? and period = 2021", [level, code_])[0][0]
+        assert load.startswith("etl-mef-"), (level, load)
+    assert round(value(db, "income_per_taxpayer", "comune", "001272", 2021)[0], 2) == 24_427.31
+
+
 def test_unknown_and_upload_only_sources_are_explained(project_env):
     code, _, err = run_refresh("regione_piemonte", register=lambda mock: None)
     assert code == 2 and "caricare il file dalla pagina Carica dati" in err
