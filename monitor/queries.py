@@ -149,6 +149,12 @@ def indicator(db: Path, code: str) -> pd.DataFrame:
     return query(db, "indicator", {"indicator": code})
 
 
+def open_data_indicators(db: Path) -> pd.DataFrame:
+    """Every indicator with observations: names, unit, source, periods and levels covered, rows, the licences of its
+    rows and its newest load time (the datasets of the open-data catalogue)."""
+    return query(db, "open_data_indicators")
+
+
 # Every query a page runs, with example arguments, for the benchmarks (bench/) and the query tests.
 # A new page query is added here too.
 PAGE_QUERIES: dict[str, tuple] = {
