@@ -1,7 +1,8 @@
 """Dati e fonti: sources, licences, periods and loads; methods; the zone list's status; downloads."""
 import streamlit as st
 
-from monitor import data, fmt, plain, ui
+from core.settings import load_settings
+from monitor import data, fmt, open_data_listing, plain, ui
 from monitor.ui import L
 
 
@@ -98,6 +99,50 @@ def load_rows(version: str, lang: str):
 
 
 @ui.section
+def open_data_files(published: str, lang: str) -> None:
+    """The published open data: the catalogue, a CSV per indicator (latest and this version), older versions."""
+    settings = load_settings()
+    st.subheader(L("Dati aperti: un file per indicatore", "Open data: one file per indicator"))
+    listing = open_data_listing.listing(settings, lang)
+    if listing is None:
+        st.info(L("Nessuna versione pubblicata: i file compaiono qui dopo `python -m etl publish`.",
+                  "No version published yet: the files appear here after `python -m etl publish`."))
+        return
+    st.markdown(L(
+        "Un CSV per indicatore (UTF-8, separatore virgola, punto decimale, una riga di intestazione) con ogni livello "
+        "(comuni, zone, Città metropolitana e, per confronto, regioni, Italia e città metropolitane), anno e sesso, "
+        "fonte, licenza e data di caricamento; un catalogo DCAT-AP_IT (JSON-LD). Gli indirizzi «ultima versione» "
+        "non cambiano; quelli di una versione restano raggiungibili per "
+        f"{settings.publish_keep_days} giorni dopo la pubblicazione successiva.",
+        "One CSV per indicator (UTF-8, comma-separated, decimal point, one header line) with every level "
+        "(municipalities, zones, Metropolitan City and, for comparison, regions, Italy and metropolitan cities), "
+        "year and sex, source, licence and load date; a DCAT-AP_IT catalogue (JSON-LD). The «latest» addresses "
+        f"never change; those of a version stay reachable for {settings.publish_keep_days} days after the next "
+        "publication.") + "\n\n" + ui.small(
+        L("Versione ", "Version ") + listing["version"] + L(" · pubblicata il ", " · published on ")
+        + ui.loaded_on(listing["published_at"])))
+    catalogue = [(L("Catalogo (ultima versione)", "Catalogue (latest)"), listing["catalogue_url"]),
+                 (L("Catalogo di questa versione", "Catalogue of this version"), listing["version_catalogue_url"])]
+    st.dataframe({"File": [c[0] for c in catalogue], L("Indirizzo", "Address"): [c[1] for c in catalogue]},
+                 hide_index=True, column_config={L("Indirizzo", "Address"): st.column_config.LinkColumn()})
+    st.dataframe(listing["files"], hide_index=True, column_config={
+        "indicator": L("Indicatore", "Indicator"),
+        "latest_url": st.column_config.LinkColumn(L("CSV, ultima versione", "CSV, latest")),
+        "version_url": st.column_config.LinkColumn(L("CSV, questa versione", "CSV, this version")),
+        "size_kb": st.column_config.NumberColumn(L("KB", "KB"), format="%.1f"),
+        "modified": L("Dati aggiornati il", "Data updated on")})
+    older = listing["older"]
+    if len(older):
+        st.markdown(L("Versioni precedenti ancora raggiungibili:", "Older versions still reachable:"))
+        st.dataframe(older.assign(replaced=[ui.loaded_on(t) for t in older["replaced"]],
+                                  until=[ui.loaded_on(t) for t in older["until"]]),
+                     hide_index=True, column_config={
+                         "version": L("Versione", "Version"), "replaced": L("Sostituita il", "Replaced on"),
+                         "until": L("Raggiungibile fino al", "Reachable until"),
+                         "catalogue_url": st.column_config.LinkColumn(L("Catalogo", "Catalogue"))})
+
+
+@ui.section
 def loads_listed(version: str, lang: str) -> None:
     """Every load of the warehouse, newest first, and when it was built."""
     info = data.get("build_info")
@@ -116,5 +161,6 @@ st.subheader(L("Scarica i dati", "Download the data"))
 st.download_button(L("Tutti i dati (ZIP: CSV + LEGGIMI con fonti e licenze)",
                      "All data (ZIP: CSV + README with sources and licences)"),
                    data.full_download, file_name="psm_asse5_dati.zip", mime="application/zip", key="download_all")
+open_data_files(open_data_listing.signature(load_settings()), lang)
 loads_listed(version, lang)
 ui.download(lambda: load_rows(version, lang), "caricamenti.csv", key="download_loads")

@@ -216,3 +216,26 @@ def test_the_schema_refuses_what_dcat_ap_it_requires(project_env):
         {**distribution, "dcat:mediaType": "text/html"}]}]}
     assert schema_errors(broken)
     assert publish_module.CATALOGUE_SCHEMA.exists()
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_dati_e_fonti_lists_the_files_with_their_addresses(project_env, lang):
+    from tests.test_pages import run_page
+
+    settings = load_settings()
+    at = run_page("pages/dati_fonti.py", {"lang": lang})
+    assert not at.exception and any("etl publish" in i.value for i in at.info)
+    publish(settings, now=T0)
+    change_a_comune_value(project_env / "warehouse.duckdb")
+    publish(settings, now=T0 + timedelta(days=1))
+    at = run_page("pages/dati_fonti.py", {"lang": lang})
+    assert not at.exception, at.exception
+    frames = [d.value for d in at.dataframe]
+    files = next(f for f in frames if "latest_url" in f.columns)
+    version = current(settings)
+    assert len(files) == len(catalogue(open_data.folder(settings) / version)["dcat:dataset"])
+    assert files["latest_url"].str.fullmatch(r"app/static/opendata/latest/[a-z0-9_]+\.csv").all()
+    assert files["version_url"].str.startswith(f"app/static/opendata/{version}/").all()
+    assert ("Resident population" if lang == "en" else "Popolazione residente") in set(files["indicator"])
+    older = next(f for f in frames if "until" in f.columns)
+    assert len(older) == 1 and older["catalogue_url"].iloc[0].endswith(f"/{open_data.CATALOGUE}")
