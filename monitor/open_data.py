@@ -165,7 +165,7 @@ def dataset(row: dict, settings, version: str, size: int) -> dict:
         "dcat:contactPoint": {"@type": ["dcatapit:Organization", "vcard:Organization", "vcard:Kind"],
                               "vcard:fn": PUBLISHER, "vcard:hasURL": {"@id": PUBLISHER_SITE}},
         "dct:modified": date_value(row["last_loaded_at"]),
-        "dct:accrualPeriodicity": {"@id": EU + "frequency/" + (row.get("release_frequency") or "UNKNOWN")},
+        "dct:accrualPeriodicity": {"@id": EU + "frequency/" + frequency(row.get("release_frequency"))},
         "dcat:theme": [{"@id": EU + "data-theme/SOCI"}, {"@id": EU + "data-theme/REGI"}],
         "dct:language": {"@id": EU + "language/ITA"},
         "dct:temporal": {"@type": "dct:PeriodOfTime",
@@ -174,6 +174,11 @@ def dataset(row: dict, settings, version: str, size: int) -> dict:
         "dct:spatial": spatial(row["levels"]),
         "dcat:distribution": [distribution(row, settings, version, size)],
     }
+
+
+def frequency(code) -> str:
+    """The EU frequency code the source's calendar states, UNKNOWN when it states none."""
+    return code if isinstance(code, str) and code else "UNKNOWN"
 
 
 def spatial(levels) -> list[dict]:

@@ -78,6 +78,9 @@ def test_catalogue_is_valid_and_every_csv_rereads_to_the_warehouse_rows(project_
                               keep_default_na=False, na_values=[""])
         assert set(written["indicator_code"]) == {code}
         assert_same_rows(written[expected.columns], expected)
+    by_code = {d["dct:identifier"]: d for d in document["dcat:dataset"]}
+    assert by_code["income_per_taxpayer"]["dct:accrualPeriodicity"]["@id"].endswith("/frequency/ANNUAL")  # MEF's
+    assert by_code["population"]["dct:accrualPeriodicity"]["@id"].endswith("/frequency/UNKNOWN")
     levels = pd.read_csv(folder / "income_per_taxpayer.csv", dtype={"territory_code": str})["level"]
     assert set(levels) == {"comune", "zona", "cm", "italia", "regione", "citta_metropolitana"}
     con.close()

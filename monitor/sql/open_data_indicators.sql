@@ -15,7 +15,7 @@ with rows_of as (
     group by o.indicator_code
 )
 select i.code, i.name_it, i.name_en, i.unit, i.strategy_code, i.source_code,
-       s.producer, s.url as source_url, s.citation,
+       s.producer, s.url as source_url, s.citation, s.release_frequency,
        r.first_period, r.last_period, r.levels, r.rows, r.licences, r.producers, r.last_loaded_at
 from indicator i
 join rows_of r on r.indicator_code = i.code
