@@ -39,6 +39,9 @@ def listing(settings, lang: str) -> dict | None:
     return {"version": version, "published_at": current["published_at"],
             "catalogue_url": page_url(settings, open_data.LATEST, open_data.CATALOGUE),
             "version_catalogue_url": page_url(settings, version, open_data.CATALOGUE),
+            "latest_files_url": page_url(settings, open_data.LATEST, "<indicatore>.csv" if lang == "it" else
+                                         "<indicator>.csv"),
+            "version_files_url": page_url(settings, version, "<indicatore>.csv" if lang == "it" else "<indicator>.csv"),
             "files": files(catalogue, settings, version, lang),
             "older": pd.DataFrame([(v["version"], v["superseded_at"], v["until"],
                                     page_url(settings, v["version"], open_data.CATALOGUE)) for v in older],

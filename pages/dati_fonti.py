@@ -2,8 +2,10 @@
 import streamlit as st
 
 from core.settings import load_settings
-from monitor import data, fmt, open_data_listing, plain, ui
+from monitor import changes, data, fmt, open_data_listing, plain, ui
 from monitor.ui import L
+
+FILE_NAME = r"([^/]+)$"   # a link column shows the file's name; the link is its whole address
 
 
 @ui.section
@@ -95,6 +97,8 @@ def zone_rows(version: str, lang: str):
 def load_rows(version: str, lang: str):
     """Every load, newest first, as shown and downloaded."""
     loads = data.get("loads")
+    if load_settings().is_public:   # uploads and reverts by the offices, never a person's name
+        loads = changes.loads_for_public(loads, lang)
     return loads.assign(created_at=[ui.loaded_on(t) for t in loads["created_at"]])
 
 
@@ -120,15 +124,18 @@ def open_data_files(published: str, lang: str) -> None:
         f"never change; those of a version stay reachable for {settings.publish_keep_days} days after the next "
         "publication.") + "\n\n" + ui.small(
         L("Versione ", "Version ") + listing["version"] + L(" · pubblicata il ", " · published on ")
-        + ui.loaded_on(listing["published_at"])))
+        + ui.loaded_on(listing["published_at"]) + L(" · indirizzi dei file: ", " · file addresses: ")
+        + listing["latest_files_url"] + " · " + listing["version_files_url"]))
     catalogue = [(L("Catalogo (ultima versione)", "Catalogue (latest)"), listing["catalogue_url"]),
                  (L("Catalogo di questa versione", "Catalogue of this version"), listing["version_catalogue_url"])]
     st.dataframe({"File": [c[0] for c in catalogue], L("Indirizzo", "Address"): [c[1] for c in catalogue]},
                  hide_index=True, column_config={L("Indirizzo", "Address"): st.column_config.LinkColumn()})
-    st.dataframe(listing["files"], hide_index=True, column_config={
+    st.dataframe(listing["files"], hide_index=True, column_order=["latest_url", "indicator", "version_url", "size_kb",
+                                                                  "modified"], column_config={
         "indicator": L("Indicatore", "Indicator"),
-        "latest_url": st.column_config.LinkColumn(L("CSV, ultima versione", "CSV, latest")),
-        "version_url": st.column_config.LinkColumn(L("CSV, questa versione", "CSV, this version")),
+        "latest_url": st.column_config.LinkColumn(L("CSV, ultima versione", "CSV, latest"), display_text=FILE_NAME),
+        "version_url": st.column_config.LinkColumn(L("CSV, questa versione", "CSV, this version"),
+                                                   display_text=FILE_NAME),
         "size_kb": st.column_config.NumberColumn(L("KB", "KB"), format="%.1f"),
         "modified": L("Dati aggiornati il", "Data updated on")})
     older = listing["older"]
