@@ -57,6 +57,7 @@ def publish(settings, now: datetime | None = None) -> dict:
     """Copy the live warehouse next to the public path, verify the copy, swap it in with os.replace, then write the
     public files of the new version and prune old ones (`now`: the clock, for tests)."""
     live, target = Path(settings.warehouse), Path(settings.public_warehouse)
+    now = now or datetime.now(timezone.utc)
     if not live.exists():
         raise PublishError(f"warehouse interno assente / live warehouse missing: {live.name}")
     if live.resolve() == target.resolve():
@@ -72,34 +73,41 @@ def publish(settings, now: datetime | None = None) -> dict:
             os.fsync(out.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the replicas may run as another user
         tables = verify(tmp)
+        version = write_open_data(settings, tmp, now)   # a catalogue the schema refuses stops the publish here
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    files = write_public_files(settings, target, now or datetime.now(timezone.utc))
+    files = write_public_files(settings, target, version, now)
     return {"published": str(target), "tables": tables, "bytes": target.stat().st_size, **files}
 
 
-def write_public_files(settings, published: Path, now: datetime) -> dict:
-    """Write the map files (per indicator with comune data and language), the full download and the open-data
-    version, make it the current one, and prune versions past their keep_days; return counts."""
+def write_open_data(settings, copy: Path, now: datetime) -> str:
+    """Write the open-data folder of the verified copy's version and check its catalogue; return the version."""
+    version = open_data.version_id(copy)
+    with open_data_versions.lock(settings):
+        folder = open_data.write_version(copy, settings, version, now)
+        check_catalogue(folder / open_data.CATALOGUE)
+    return version
+
+
+def write_public_files(settings, published: Path, version: str, now: datetime) -> dict:
+    """Write the map files (per indicator with comune data and language) and the full download, make the open-data
+    version the current one (latest/), and prune versions past their keep_days; return counts."""
     registry = queries.indicators(published)
     urls = {url for code in registry.loc[registry["has_comuni"], "code"] for lang in LANGUAGES
             for url in maps.write_static_files(published, lang, code)}
     full = downloads.full_download(published, downloads.folder(settings))
-    version = open_data.version_id(published)
     with open_data_versions.lock(settings):
-        folder = open_data.write_version(published, settings, version, now)
-        check_catalogue(folder / open_data.CATALOGUE)
         open_data_versions.update_latest(settings, version)
         versions = open_data_versions.record(settings, version, [u.rsplit("/", 1)[1] for u in urls], full.name, now)
         pruned = open_data_versions.prune(settings, versions, now)
-    return {"map_files": len(urls), "open_data": f"{version} ({len(list(folder.iterdir()))} file)",
+    return {"map_files": len(urls), "open_data": version,
             "pruned": ", ".join(f"{k} {v}" for k, v in pruned.items())}
 
 
 def check_catalogue(path: Path) -> None:
-    """Validate a written catalogue against the JSON Schema; PublishError (latest/ left as it was) if it fails."""
+    """Validate a written catalogue against the JSON Schema; PublishError (its folder removed) if it fails."""
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(json.loads(CATALOGUE_SCHEMA.read_text(encoding="utf-8")),

@@ -25,6 +25,8 @@ from filelock import FileLock
 from monitor import downloads, open_data
 
 VERSIONS = "versioni.json"
+VERSION = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$")
+LEFTOVER = re.compile(r"^\..+\.partial$")      # a write interrupted before its rename
 MAP_FILE = re.compile(r"^(comuni-.+|zone)-[0-9a-f]{16}\.json$")
 ZIP_FILE = re.compile(rf"^{downloads.FULL_DOWNLOAD_STEM}-[0-9a-f]{{16}}\.zip$")
 
@@ -102,6 +104,11 @@ def prune(settings, versions: list[dict], now: datetime) -> dict[str, int]:
     if gone:
         write_history(settings, kept)
     cutoff = (now - timedelta(days=settings.publish_keep_days)).timestamp()
+    listed = {v["version"] for v in versions}
+    for path in open_data.folder(settings).iterdir():   # never made current (publish stopped), or interrupted
+        if (VERSION.match(path.name) and path.name not in listed or LEFTOVER.match(path.name)) \
+                and path.stat().st_mtime < cutoff:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
     maps = _delete_old(Path(settings.static_dir) / "geo", MAP_FILE, keep_maps, gone, "maps", cutoff)
     zips = _delete_old(downloads.folder(settings), ZIP_FILE, keep_zips, gone, "downloads", cutoff)
     return {"versions": len(gone), "maps": maps, "downloads": zips}

@@ -128,12 +128,13 @@ def test_an_invalid_catalogue_is_not_made_current(project_env, monkeypatch):
     publish(settings, now=T0)
     before = current(settings)
     latest = (open_data.folder(settings) / open_data.LATEST / open_data.CATALOGUE).read_bytes()
+    published = settings.public_warehouse.read_bytes()
     change_a_comune_value(project_env / "warehouse.duckdb")
     good = open_data.catalogue
     monkeypatch.setattr(open_data, "catalogue", lambda *a: {**good(*a), "dct:title": []})
     with pytest.raises(PublishError, match="catalogo"):
         publish(settings, now=T0 + timedelta(days=1))
-    assert current(settings) == before
+    assert current(settings) == before and settings.public_warehouse.read_bytes() == published   # nothing changed
     assert (open_data.folder(settings) / open_data.LATEST / open_data.CATALOGUE).read_bytes() == latest
     assert sorted(p.name for p in open_data.folder(settings).iterdir() if not p.name.startswith(".")) == \
            sorted([before, open_data.LATEST, open_data_versions.VERSIONS])
@@ -183,6 +184,8 @@ def test_versions_are_served_kept_for_keep_days_then_pruned(public_instance, pro
     geo = settings.static_dir / "geo"
     (geo / f"comuni-gone-it-{'0' * 16}.json").write_text("{}", encoding="utf-8")   # listed by no version
     (geo / "probe.json").write_text("{}", encoding="utf-8")                          # not a map file
+    never_current = open_data.folder(settings) / "20200101-000000-deadbeef"          # a publish stopped after it
+    never_current.mkdir()
     zips = settings.data_dir / "downloads"
 
     publish(settings, now=T0 + timedelta(days=1 + KEEP_DAYS, seconds=1))   # keep_days after it was replaced
@@ -196,6 +199,7 @@ def test_versions_are_served_kept_for_keep_days_then_pruned(public_instance, pro
     assert not (set(first_files["maps"]) - set(second_files["maps"])) & {p.name for p in geo.iterdir()}
     assert set(second_files["maps"]) <= {p.name for p in geo.iterdir()}
     assert not (geo / f"comuni-gone-it-{'0' * 16}.json").exists() and (geo / "probe.json").exists()
+    assert not never_current.exists()
 
 
 def test_pages_say_which_versions_are_reachable_until_when(project_env):
