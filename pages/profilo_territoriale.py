@@ -1,11 +1,12 @@
 """Profilo territoriale: one zone or one comune against its zone, the Metropolitan City, Piemonte and Italia."""
 import streamlit as st
+from core.bilingual import localized
 
-from monitor import data, fmt, plain, ui
-from monitor.ui import L
+from monitor import comparisons, data, fmt, i18n, notices, phrases, plain, replay, url_state
+from monitor.i18n import L
 
 
-@ui.section
+@replay.section
 def introduction(version: str, lang: str) -> None:
     """Title and purpose of the page."""
     st.title(L("Profilo territoriale", "Area profile"))
@@ -15,7 +16,7 @@ def introduction(version: str, lang: str) -> None:
                "of the Metropolitan City, of Piemonte and of Italy."))
 
 
-@ui.memo
+@replay.memo
 def comune_choices(version: str) -> tuple[list, dict, dict]:
     """Istat codes of the comuni, their 'Name (code)' labels and their zones."""
     comuni = data.get("municipalities")
@@ -32,7 +33,7 @@ def comune_header(lang: str, code: str) -> None:
     st.header(plain.markdown(place["name"]), anchor=False)  # no anchor: its link would be made from the name
     st.markdown(plain.markdown(L(f"Zona omogenea {int(place['zone_id'])}{facts[0]}residenti{facts[1]}",
                                  f"Homogeneous zone {int(place['zone_id'])}{facts[0]}residents{facts[1]}"))
-                + "\n\n" + ui.small(comparison_legend()))
+                + "\n\n" + phrases.small(comparison_legend()))
     if place["zone_confidence"] == "medium":
         st.warning(L("L'assegnazione di questo comune alla zona è incerta nell'elenco provvisorio.",
                      "This municipality's zone assignment is uncertain in the provisional list."))
@@ -47,7 +48,7 @@ def zone_header(lang: str, zone_id: int) -> None:
                   f"{fmt.number(row['area_km2'], 0, lang)} km². Scegli un'altra zona nel menu laterale.",
                   f"{int(row['comuni'])} municipalities · {fmt.number(row['population'], 0, lang)} residents · "
                   f"{fmt.number(row['area_km2'], 0, lang)} km². Choose another zone in the sidebar.")
-                + "\n\n" + ui.small(comparison_legend()))
+                + "\n\n" + phrases.small(comparison_legend()))
 
 
 def comparison_legend() -> str:
@@ -64,13 +65,13 @@ def comparison_legend() -> str:
 
 def profile_rows(version: str, lang: str, level: str, territory: str, zone_id: int):
     """Every indicator of the territory as text columns (indicator, sex, year, value, zone, CM, comparison, source)."""
-    return ui.profile_table(data.get("profile", level, territory, zone_id), level)
+    return comparisons.profile_table(data.get("profile", level, territory, zone_id), level)
 
 
-@ui.section
+@replay.section
 def profile(version: str, lang: str, level: str, territory: str, zone_id: int) -> None:
     """The zone-list notice, the territory's header and its profile table with the comparison against the CM."""
-    ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+    notices.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
     if level == "comune":
         comune_header(lang, territory)
     else:
@@ -84,21 +85,21 @@ def profile(version: str, lang: str, level: str, territory: str, zone_id: int) -
         narrow = {L("Sesso", "Sex"): st.column_config.TextColumn(width=64),
                   L("Anno", "Year"): st.column_config.TextColumn(width=54), L("Strategia", "Strategy"): None,
                   L("Indicatore", "Indicator"): st.column_config.TextColumn(width="medium", pinned=True)}
-        st.dataframe(table.drop(columns=["_code"]).style.apply(ui.comparison_style,
+        st.dataframe(table.drop(columns=["_code"]).style.apply(comparisons.comparison_style,
                                                                 subset=[L("Rispetto alla CM", "Against the CM")]),
                      hide_index=True, height=min(36 * (len(table) + 1) + 4, 900),
                      column_config=narrow)
 
 
-@ui.section
+@replay.section
 def without_data_and_priorities(version: str, lang: str, zone_id: int) -> None:
     """Indicators with no data (and what would fill them); why priority zones are not listed."""
     missing = data.get("indicators")
     missing = missing[missing["observations"] == 0]
     if len(missing):
         with st.expander(L(f"Indicatori senza dati ({len(missing)})", f"Indicators with no data ({len(missing)})")):
-            st.markdown("\n".join(f"- **{plain.markdown(ui.indicator_name(row))}** — "
-                                  + plain.markdown(row["fill_en"] if lang == "en" else row["fill_it"])
+            st.markdown("\n".join(f"- **{plain.markdown(phrases.indicator_name(row))}** — "
+                                  + plain.markdown(localized(row, "fill", lang))
                                   for row in missing.to_dict("records")))
     st.markdown(L("### Azioni prioritarie in questo territorio", "### Actions prioritised here") + "\n\n" + L(
         "Il testo disponibile del piano non elenca le zone prioritarie per strategia (nel documento sono una "
@@ -109,11 +110,11 @@ def without_data_and_priorities(version: str, lang: str, zone_id: int) -> None:
                  icon=":material/task_alt:", query_params={"lang": lang, "zona": zone_id})
 
 
-lang, version = ui.lang(), data.version()
+lang, version = i18n.lang(), data.version()
 introduction(version, lang)
-ui.stop_if_empty(data.get("municipalities"))
+notices.stop_if_empty(data.get("municipalities"))
 codes, labels, zone_of = comune_choices(version)
-code = ui.url_select(L("Cerca il tuo comune (scrivi il nome)", "Find your municipality (type its name)"),
+code = url_state.url_select(L("Cerca il tuo comune (scrivi il nome)", "Find your municipality (type its name)"),
                      codes, "comune", None, labels.get,
                      placeholder=L("Nessun comune scelto: profilo della zona", "No municipality chosen: zone profile"))
 if code is not None:
@@ -122,6 +123,6 @@ else:
     zone_id = st.session_state.get("zona") or 1
     level, territory = "zona", str(zone_id)
 profile(version, lang, level, territory, zone_id)
-ui.download(lambda: profile_rows(version, lang, level, territory, zone_id).drop(columns=["_code"]),
+notices.download(lambda: profile_rows(version, lang, level, territory, zone_id).drop(columns=["_code"]),
             f"profilo_{territory}.csv", key="download_profile")
 without_data_and_priorities(version, lang, zone_id)
