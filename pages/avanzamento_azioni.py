@@ -76,7 +76,7 @@ def strategy_catalogue(version: str, lang: str, strategy_code: str, zone: int | 
     st.markdown("\n\n".join([
         "### " + plain.markdown(f"{strategy_code} · {strategy_titles(version, lang)[strategy_code]}"),
         plain.markdown_keeping_bold(first["strategy_description_it"])
-        + ("  \n" + phrases.small("The plan's text is in Italian.") if lang == "en" else ""),
+        + L("", "  \n" + phrases.small("The plan's text is in Italian.")),
         L("**Principali attori.** ", "**Principal actors.** ") + plain.markdown(first["actors_it"]),
         L("**Progetti in corso / sinergie attivabili**", "**Ongoing projects / synergies**") + "\n\n"
         + "\n".join(f"- {plain.markdown(p)}" for p in first["projects_it"]),
