@@ -1,0 +1,43 @@
+"""The parts of a territory report, as plain text ready for a page, a PDF or a print view."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from monitor.report.mapshapes import MapShapes
+from monitor.report.territory import Territory
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as shown: column names and rows of text; `weights` are the relative column widths on paper."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    weights: list[float]
+    compare_column: int | None = None  # the column whose ▲/▼ cells get the page's blue/orange background
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading, paragraphs of text before the table, the table (or none), paragraphs after it."""
+
+    heading: str
+    before: list[str] = field(default_factory=list)
+    table: Table | None = None
+    after: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a report shows, already formatted in its language; every string is plain text (data included)."""
+
+    lang: str
+    territory: Territory
+    title: str
+    facts: str
+    notices: list[str]
+    data_date: str
+    sections: list[Section]
+    shapes: MapShapes
+    map_caption: str
+    footer: str
