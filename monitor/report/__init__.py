@@ -7,10 +7,10 @@ from monitor.report.content import build
 from monitor.report.pdf import pdf_bytes
 from monitor.report.territory import Territory, TerritoryError, parse as parse_territory
 
-__all__ = ["Territory", "TerritoryError", "build", "file_name", "parse_territory", "pdf", "pdf_bytes"]
+__all__ = ["Territory", "TerritoryError", "build", "file_name", "parse_territory", "pdf_bytes", "territory_pdf"]
 
 
-def pdf(db: Path, territory: Territory, lang: str) -> bytes:
+def territory_pdf(db: Path, territory: Territory, lang: str) -> bytes:
     """The PDF report of a territory from the warehouse at db, in 'it' or 'en'."""
     return pdf_bytes(build(db, territory, lang))
 

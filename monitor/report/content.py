@@ -44,7 +44,8 @@ def build(db: Path, territory: Territory, lang: str) -> Report:
         footer = L("Monitor del Piano Strategico Metropolitano, Asse 5 · Città metropolitana di Torino · ",
                    "Monitor of the Metropolitan Strategic Plan, Axis 5 · Metropolitan City of Turin · ") + data_date
         shapes = map_shapes(db, territory)
-        return Report(lang, territory, title, facts, notices, data_date, body, shapes,
+        kicker = L("Monitor PSM Asse 5 · Profilo territoriale", "PSM Axis 5 monitor · Area profile")
+        return Report(lang, territory, kicker, title, facts, notices, data_date, body, shapes,
                       map_caption(territory, shapes, L), footer)
 
 

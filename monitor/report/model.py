@@ -16,6 +16,10 @@ class Table:
     weights: list[float]
     compare_column: int | None = None  # the column whose ▲/▼ cells get the page's blue/orange background
 
+    def figure_columns(self) -> set[int]:
+        """Columns after the first whose every cell is short (figures, years, sexes): right-aligned, never wrapped."""
+        return {i for i in range(1, len(self.columns)) if all(len(str(row[i]).strip()) <= 14 for row in self.rows)}
+
 
 @dataclass(frozen=True)
 class Section:
@@ -33,6 +37,7 @@ class Report:
 
     lang: str
     territory: Territory
+    kicker: str
     title: str
     facts: str
     notices: list[str]

@@ -84,10 +84,9 @@ def draw_map(pdf: FPDF, shapes: MapShapes, x: float, y: float) -> float:
 
 def draw_heading(pdf: ReportPDF, report: Report) -> None:
     """The title, facts, notices and data date on the left, the map and its caption on the right."""
-    L, top = pdf.L, pdf.get_y()  # noqa: N806
+    top = pdf.get_y()
     text_width = pdf.epw - MAP_WIDTH - 6
-    pdf.paragraph(L("Monitor PSM Asse 5 · Profilo territoriale", "PSM Axis 5 monitor · Area profile"), 7.5,
-                  colour=MUTED, width=text_width)
+    pdf.paragraph(report.kicker, 7.5, colour=MUTED, width=text_width)
     pdf.ln(1)
     pdf.paragraph(report.title, 16, bold=True, width=text_width)
     pdf.ln(1)
@@ -107,7 +106,7 @@ PADDING = 1.0          # mm left and right of a cell's text
 LONGEST_TEXT_WORD = 36  # mm: a longer word (an address) wraps inside its column rather than squeeze the others
 
 
-def column_widths(pdf: ReportPDF, table: Table, numeric: list[int]) -> list[float]:
+def column_widths(pdf: ReportPDF, table: Table, numeric: set[int]) -> list[float]:
     """Widths in mm filling the page: each column at least as wide as its longest heading word (and, for figures,
     its longest figure, so that none wraps); the rest shared by the text columns in proportion to their weights."""
     def longest(texts, bold=False) -> float:   # the widest of the texts, each on one line
@@ -132,8 +131,7 @@ def column_widths(pdf: ReportPDF, table: Table, numeric: list[int]) -> list[floa
 
 def draw_table(pdf: ReportPDF, table: Table) -> None:
     """A table whose text is written as it is (no markdown), headings repeated on each page, ▲/▼ cells coloured."""
-    numeric = [i for i in range(1, len(table.columns))
-               if all(len(clean(r[i])) <= 14 for r in table.rows)]   # figures, years, sexes: never wrapped
+    numeric = table.figure_columns()
     align = tuple("CENTER" if i == table.compare_column else "RIGHT" if i in numeric else "LEFT"
                   for i in range(len(table.columns)))
     widths = column_widths(pdf, table, numeric)
