@@ -50,7 +50,7 @@ def run(args) -> int:
     except report.TerritoryError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    write_atomically(output, report.pdf(db, territory, args.lang))
+    write_atomically(output, report.territory_pdf(db, territory, args.lang))
     print(f"{output}: {output.stat().st_size} byte, {territory.level} {territory.code}, {args.lang}")
     return 0
 
