@@ -141,6 +141,41 @@ def hostile_names(warehouse) -> Path:
     return warehouse
 
 
+@pytest.fixture
+def with_progress(warehouse) -> Path:
+    """The fixture warehouse with progress of two actions: in zone 5, for the whole CM, and in zone 3 (not zone 5's)."""
+    con = duckdb.connect(str(warehouse))
+    con.execute("""insert into load values ('progress-test', 'upload', 'cmt', timestamp '2026-03-02 10:00',
+                   'Mario Rossi', 'avanzamento.csv', 'x', 3, 'active', null, null)""")
+    con.execute("""insert into action_progress values
+        ('5.1.1', 5, date '2026-02-28', 'in_corso', 40, 120000, 30000, ?, 'progress-test'),
+        ('5.1.2', null, date '2026-01-31', 'avviata', 10, null, null, null, 'progress-test'),
+        ('5.2.1', 3, date '2026-02-28', 'completata', 100, 50000, 50000, 'altrove', 'progress-test')""", [HOSTILE])
+    con.close()
+    return warehouse
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("it", ["In corso 40% 28/02/2026 120.000 € 30.000 € " + HOSTILE, "Intera CM Avviata 10% 31/01/2026 n.d. n.d."]),
+    ("en", ["In progress 40% 28 Feb 2026 €120,000 €30,000 " + HOSTILE, "Whole CM Started 10% 31 Jan 2026 n/a n/a"]),
+])
+def test_the_pdf_shows_the_progress_of_the_actions_in_the_territory(with_progress, lang, expected):
+    found = pdf_text(report.territory_pdf(with_progress, Territory("zona", "5", 5), lang))
+    assert all(one_line(text) in found for text in expected)
+    assert "5.2.1" not in found and "altrove" not in found    # zone 3's progress is not zone 5's
+    assert "Mario Rossi" not in found                         # who loaded it is left out
+    assert "5.2.1" in pdf_text(report.territory_pdf(with_progress, Territory("cm", "001"), lang))
+
+
+def test_a_name_without_spaces_wider_than_a_column_still_prints(warehouse):
+    name = "Z" * 300
+    con = duckdb.connect(str(warehouse))
+    con.execute("update zone set name = ? where zone_id = 5", [name])
+    con.close()
+    found = pdf_text(report.territory_pdf(warehouse, Territory("zona", "5", 5), "it")).replace(" ", "")
+    assert name in found
+
+
 def test_hostile_names_reach_the_pdf_as_literal_text(hostile_names):
     for territory in (Territory("zona", "5", 5), Territory("comune", "001272", 1)):
         found = pdf_text(report.territory_pdf(hostile_names, territory, "it"))

@@ -31,6 +31,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 .psm-report td:first-child{min-width:11rem}
 .psm-report td.psm-num,.psm-report th.psm-num{text-align:right;white-space:nowrap}
 .psm-report td.psm-compare{text-align:center;white-space:nowrap}
+.psm-report td.psm-short{white-space:nowrap}
 .psm-report .psm-actions{display:flex;gap:1.5rem;margin-bottom:1rem}
 .psm-report .psm-actions a{color:#1b5e8c;font-weight:600}
 @media print{
@@ -44,7 +45,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 }
 </style>"""
 ROLE_COLOUR = {role: "#%02x%02x%02x" % rgb for role, rgb in ROLE_FILL.items()}
-NUMERIC = ' class="psm-num"'
+NUMERIC, SHORT = ' class="psm-num"', ' class="psm-short"'
 COMPARISON_COLOUR = {symbol: "#%02x%02x%02x" % rgb for symbol, rgb in COMPARISON_FILL.items()}
 
 
@@ -69,14 +70,14 @@ def map_image(shapes: MapShapes, label: str) -> str:
 
 def table_html(table: Table) -> str:
     """The table, figures right-aligned and unbroken, ▲/▼ cells on the page's blue and orange."""
-    numeric = table.figure_columns()
+    numeric, short = table.figure_columns(), table.short_columns()
 
     def cell(i: int, text: str) -> str:
         if i == table.compare_column:
             colour = COMPARISON_COLOUR.get(text[:1])
             style = f' style="background:{colour}"' if colour else ""
             return f'<td class="psm-compare"{style}>{plain.html(text)}</td>'
-        return f'<td{NUMERIC if i in numeric else ""}>{plain.html(text)}</td>'
+        return f'<td{NUMERIC if i in numeric else SHORT if i in short else ""}>{plain.html(text)}</td>'
 
     head = "".join(f'<th{NUMERIC if i in numeric else ""}>{plain.html(c)}</th>'
                    for i, c in enumerate(table.columns))

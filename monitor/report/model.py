@@ -3,8 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from monitor.fmt import MISSING
 from monitor.report.mapshapes import MapShapes
 from monitor.report.territory import Territory
+
+
+NO_FIGURE = {"", *MISSING.values()}
 
 
 @dataclass(frozen=True)
@@ -16,9 +20,14 @@ class Table:
     weights: list[float]
     compare_column: int | None = None  # the column whose ▲/▼ cells get the page's blue/orange background
 
-    def figure_columns(self) -> set[int]:
-        """Columns after the first whose every cell is short (figures, years, sexes): right-aligned, never wrapped."""
+    def short_columns(self) -> set[int]:
+        """Columns after the first whose every cell is short (figures, years, sexes, statuses): never wrapped."""
         return {i for i in range(1, len(self.columns)) if all(len(str(row[i]).strip()) <= 14 for row in self.rows)}
+
+    def figure_columns(self) -> set[int]:
+        """Short columns of figures (every cell has a digit, or is missing): right-aligned."""
+        return {i for i in self.short_columns()
+                if all(any(ch.isdigit() for ch in str(row[i])) or str(row[i]) in NO_FIGURE for row in self.rows)}
 
 
 @dataclass(frozen=True)

@@ -106,9 +106,9 @@ PADDING = 1.0          # mm left and right of a cell's text
 LONGEST_TEXT_WORD = 36  # mm: a longer word (an address) wraps inside its column rather than squeeze the others
 
 
-def column_widths(pdf: ReportPDF, table: Table, numeric: set[int]) -> list[float]:
-    """Widths in mm filling the page: each column at least as wide as its longest heading word (and, for figures,
-    its longest figure, so that none wraps); the rest shared by the text columns in proportion to their weights."""
+def column_widths(pdf: ReportPDF, table: Table, short: set[int]) -> list[float]:
+    """Widths in mm filling the page: each column at least as wide as its longest heading word (and, for short
+    columns, its longest cell, so that none wraps); the rest shared by the other columns by their weights."""
     def longest(texts, bold=False) -> float:   # the widest of the texts, each on one line
         pdf.set_font(FAMILY, "B" if bold else "", 7)
         return max((pdf.get_string_width(clean(text)) for text in texts), default=0)
@@ -116,12 +116,12 @@ def column_widths(pdf: ReportPDF, table: Table, numeric: set[int]) -> list[float
     needed = []
     for i, column in enumerate(table.columns):
         cells = [row[i] for row in table.rows]
-        figure = max((pdf.get_string_width(clean(c)) for c in cells), default=0) if i in numeric else 0
-        title = [column] if len(column) <= 16 and i in numeric else column.split()   # a short title on one line
+        whole = longest(cells) if i in short else 0
+        title = [column] if len(column) <= 16 and i in short else column.split()   # a short title on one line
         words = min(max(longest(title, bold=True), longest(w for c in cells for w in clean(c).split())),
                     LONGEST_TEXT_WORD)
-        needed.append(max(words, figure) + 2 * PADDING + 0.6)
-    flexible = [i for i in range(len(table.columns)) if i not in numeric]
+        needed.append(max(words, whole) + 2 * PADDING + 0.6)
+    flexible = [i for i in range(len(table.columns)) if i not in short]
     spare = pdf.epw - sum(needed)
     weights = sum(table.weights[i] for i in flexible) or 1
     if spare <= 0 or not flexible:
@@ -131,10 +131,10 @@ def column_widths(pdf: ReportPDF, table: Table, numeric: set[int]) -> list[float
 
 def draw_table(pdf: ReportPDF, table: Table) -> None:
     """A table whose text is written as it is (no markdown), headings repeated on each page, ▲/▼ cells coloured."""
-    numeric = table.figure_columns()
-    align = tuple("CENTER" if i == table.compare_column else "RIGHT" if i in numeric else "LEFT"
+    figures = table.figure_columns()
+    align = tuple("CENTER" if i == table.compare_column else "RIGHT" if i in figures else "LEFT"
                   for i in range(len(table.columns)))
-    widths = column_widths(pdf, table, numeric)
+    widths = column_widths(pdf, table, table.short_columns())
     pdf.set_font(FAMILY, "", 7)
     headings = FontFace(emphasis="BOLD", color=INK, fill_color=(238, 240, 244))
     with pdf.table(col_widths=widths, width=pdf.epw, text_align=align, headings_style=headings, markdown=False,
