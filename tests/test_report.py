@@ -247,3 +247,32 @@ def test_the_print_view_shows_the_report_alone(warehouse, params, title):
     assert title in page and 'data-testid="stSidebar"' in page and "data:image/svg+xml;base64," in page
     assert not at.dataframe and not at.get("download_button")
     assert at.query_params["stampa"] in ("1", ["1"])
+
+
+def test_the_public_instance_offers_the_pdf_reading_only_the_published_copy(project_env, monkeypatch):
+    import shutil
+
+    import streamlit
+
+    public = project_env / "public" / "warehouse.duckdb"
+    public.parent.mkdir()
+    shutil.move(project_env / "warehouse.duckdb", public)   # the live warehouse is gone: any use of it would show
+    monkeypatch.setenv("PSM_MODE", "public")
+    writers, calls = {}, []
+    original_button, original_connect = streamlit.download_button, duckdb.connect
+
+    def recording_button(label, data, *args, **kwargs):
+        writers[kwargs["key"]] = data
+        return original_button(label, data, *args, **kwargs)
+
+    def recording_connect(database=":memory:", read_only=False, config=None, **kwargs):
+        calls.append((str(database), read_only))
+        return original_connect(database, read_only=read_only, config=config, **kwargs)
+    monkeypatch.setattr(streamlit, "download_button", recording_button)
+    monkeypatch.setattr(duckdb, "connect", recording_connect)
+    at = run_page({"comune": "001272"})
+    assert not at.exception
+    calls.clear()
+    assert "Torino" in pdf_text(writers["download_report"]())
+    assert calls and set(calls) == {(str(public), True)}
+    assert not (project_env / "warehouse.duckdb").exists()
