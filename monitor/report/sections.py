@@ -11,11 +11,15 @@ from monitor.report.territory import Territory
 
 def comparison_legend(L) -> str:  # noqa: N803
     """How to read the comparison column, and how zones and the CM are computed (the profile page's legend)."""
-    return L("Confronto con la CM: ▲ migliore, ▼ peggiore, = uguale, ○ nessuna polarità (indicatore descrittivo). "
-             "Le zone e la CM sono calcolate dai numeratori e denominatori dei comuni; Piemonte e Italia, nello "
+    return L("Confronto con la CM: ▲ migliore, ▼ peggiore, = uguale, ○ nessuna polarità (indicatore descrittivo). ",
+             "Against the CM: ▲ better, ▼ worse, = equal, ○ no polarity (descriptive indicator). ") + method_note(L)
+
+
+def method_note(L) -> str:  # noqa: N803
+    """How zones, the CM, Piemonte and Italia are computed."""
+    return L("Le zone e la CM sono calcolate dai numeratori e denominatori dei comuni; Piemonte e Italia, nello "
              "stesso anno, da ogni comune delle fonti nazionali incluse (popolazione Istat, redditi MEF), n.d. dove "
              "non ci sono.",
-             "Against the CM: ▲ better, ▼ worse, = equal, ○ no polarity (descriptive indicator). "
              "Zones and the CM are computed from the comuni's numerators and denominators; Piemonte and Italy, in "
              "the same year, from every municipality of the bundled national sources (Istat population, MEF "
              "incomes), n/a where they give none.")
@@ -38,7 +42,7 @@ def profile_section(profile: pd.DataFrame, territory: Territory, L) -> Section: 
              L("Fonte", "Source"): "source"}
     columns = list(table.columns)
     compare = L("Rispetto alla CM", "Against the CM")
-    legend = comparison_legend(L) if territory.level != "cm" else comparison_legend(L).split(". ", 1)[1]
+    legend = comparison_legend(L) if territory.level != "cm" else method_note(L)
     return Section(heading, [legend], Table(columns, table.astype(str).values.tolist(),
                                             [PROFILE_WEIGHTS.get(kinds.get(c, ""), 15) for c in columns],
                                             columns.index(compare) if compare in columns else None))
