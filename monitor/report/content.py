@@ -35,11 +35,12 @@ def build(db: Path, territory: Territory, lang: str) -> Report:
             notices = [L("Composizione delle zone omogenee provvisoria: in attesa dell'elenco ufficiale CMT.",
                          "Zone composition is provisional, pending the official CMT list."), *notices]
         profile = queries.profile(db, territory.level, territory.code, territory.zone_id)
+        registry = queries.indicators(db)
         data_date = L("Dati aggiornati al ", "Data as of ") + ui.loaded_on(info.get("built_at"))
         body = [sections.profile_section(profile, territory, L),
-                sections.gaps_section(db, profile, territory, L),
+                sections.gaps_section(registry, profile, territory, L),
                 sections.actions_section(db, territory, lang, L),
-                sections.missing_section(db, lang, L),
+                sections.missing_section(registry, lang, L),
                 sections.sources_section(db, profile, info, L)]
         footer = L("Monitor del Piano Strategico Metropolitano, Asse 5 · Città metropolitana di Torino · ",
                    "Monitor of the Metropolitan Strategic Plan, Axis 5 · Metropolitan City of Turin · ") + data_date

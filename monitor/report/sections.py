@@ -91,7 +91,7 @@ def gap_table(profile: pd.DataFrame, registry: pd.DataFrame, territory: Territor
     return Table(columns, rows, [40, 8] + [15] * (len(columns) - 2))
 
 
-def gaps_section(db, profile: pd.DataFrame, territory: Territory, L) -> Section:  # noqa: N803
+def gaps_section(registry: pd.DataFrame, profile: pd.DataFrame, territory: Territory, L) -> Section:  # noqa: N803
     """The gender gaps of the territory beside those of its zone, the CM and the benchmarks."""
     heading = L("Divari di genere", "Gender gaps")
     convention = L("Divario = valore delle donne − valore degli uomini (F − M); un divario negativo indica un valore "
@@ -99,7 +99,7 @@ def gaps_section(db, profile: pd.DataFrame, territory: Territory, L) -> Section:
                    "stesso anno.",
                    "Gap = value for women − value for men (F − M); a negative gap means a lower value for women. "
                    "After the area's own, the F − M gap of the other areas in the same year.")
-    table = gap_table(profile, queries.indicators(db), territory, L)
+    table = gap_table(profile, registry, territory, L)
     if table is None:
         return Section(heading, [L("Nessun indicatore per sesso disponibile per questo territorio.",
                                    "No indicator by sex available for this area.")])
@@ -150,9 +150,8 @@ def actions_section(db, territory: Territory, lang: str, L) -> Section:  # noqa:
                    Table(columns, rows, [38, 20, 13, 7, 12, 15, 15, 30]), [priority])
 
 
-def missing_section(db, lang: str, L) -> Section:  # noqa: N803
+def missing_section(registry: pd.DataFrame, lang: str, L) -> Section:  # noqa: N803
     """Indicators of the plan with no data yet, and what would fill them."""
-    registry = queries.indicators(db)
     missing = registry[registry["observations"] == 0]
     heading = L(f"Indicatori senza dati ({len(missing)})", f"Indicators with no data ({len(missing)})")
     rows = [[ui.indicator_name(r), r["fill_en"] if lang == "en" else r["fill_it"]] for r in missing.to_dict("records")]
