@@ -41,11 +41,12 @@ def unkeyed(name: str):
 @contextmanager
 def speaking(lang_code: str):
     """Make lang() answer lang_code in this thread (for work done after the run that asked for it)."""
+    outer = getattr(_outside_run, "lang", None)
     _outside_run.lang = lang_code
     try:
         yield
     finally:
-        _outside_run.lang = None
+        _outside_run.lang = outer
 
 
 def L(italian: str, english: str) -> str:  # noqa: N802 - reads like a translation marker

@@ -1,9 +1,13 @@
-"""Profilo territoriale: one zone or one comune against its zone, the Metropolitan City, Piemonte and Italia."""
+"""Profilo territoriale: one zone or one comune against its zone, the Metropolitan City, Piemonte and Italia;
+its report as a PDF or a print view (?stampa=1)."""
 import streamlit as st
 from core.bilingual import localized
 
-from monitor import comparisons, data, fmt, i18n, notices, phrases, plain, replay, url_state
+from core.settings import load_settings
+from core.territory import CM_CODE
+from monitor import comparisons, data, embed, fmt, i18n, notices, phrases, plain, replay, report, url_state
 from monitor.i18n import L
+from monitor.report import html as report_html, sections as report_sections
 
 
 @replay.section
@@ -52,15 +56,8 @@ def zone_header(lang: str, zone_id: int) -> None:
 
 
 def comparison_legend() -> str:
-    """How to read the comparison column, and how zones and the CM are computed."""
-    return L("Confronto con la CM: ▲ migliore, ▼ peggiore, = uguale, ○ nessuna polarità (indicatore descrittivo). "
-             "Le zone e la CM sono calcolate dai numeratori e denominatori dei comuni; Piemonte e Italia, nello "
-             "stesso anno, da ogni comune delle fonti nazionali incluse (popolazione Istat, redditi MEF), n.d. dove "
-             "non ci sono.",
-             "Against the CM: ▲ better, ▼ worse, = equal, ○ no polarity (descriptive indicator). "
-             "Zones and the CM are computed from the comuni's numerators and denominators; Piemonte and Italy, in "
-             "the same year, from every municipality of the bundled national sources (Istat population, MEF "
-             "incomes), n/a where they give none.")
+    """How to read the comparison column, and how zones and the CM are computed (the report's own words)."""
+    return report_sections.comparison_legend(L)
 
 
 def profile_rows(version: str, lang: str, level: str, territory: str, zone_id: int):
@@ -110,7 +107,54 @@ def without_data_and_priorities(version: str, lang: str, zone_id: int) -> None:
                  icon=":material/task_alt:", query_params={"lang": lang, "zona": zone_id})
 
 
+def print_url(lang: str, params: dict) -> str:
+    """Address of the print view of a territory (this page with stampa=1), in the view's language."""
+    return embed.full_page_url(st.context.url or "profilo", {"lang": lang, **params, "stampa": "1"})
+
+
+@replay.section
+def print_view(version: str, lang: str, level: str, code: str, zone_id: int | None) -> None:
+    """The report alone, as the PDF has it, for the browser's print (sidebar and header hidden)."""
+    territory = report.Territory(level, code, zone_id)
+    back = {"comune": code} if level == "comune" else {"zona": zone_id} if level == "zona" else {}
+    back_url = embed.full_page_url(st.context.url or "profilo", {"lang": lang, **back})
+    st.html(report_html.report_html(report.build(load_settings().served_warehouse, territory, lang),
+                                    [(L("← Profilo territoriale", "← Area profile"), back_url)],
+                                    L("Per stampare o salvare in PDF: Ctrl+P (⌘P su Mac).",
+                                      "To print or save as PDF: Ctrl+P (⌘P on a Mac).")))
+
+
+def report_offers(lang: str, level: str, territory: str, zone_id: int) -> None:
+    """The territory's report and the CM's as PDFs (built when clicked), and the print view of the territory."""
+    db = load_settings().served_warehouse
+    here = report.Territory(level, territory, zone_id)
+    whole = report.Territory("cm", CM_CODE)
+    with st.container(horizontal=True):
+        st.download_button(L("Report del territorio (PDF)", "Area report (PDF)"),
+                           lambda: report.territory_pdf(db, here, lang), file_name=report.file_name(here, lang),
+                           mime="application/pdf", key="download_report", icon=":material/picture_as_pdf:")
+        st.download_button(L("Report della Città metropolitana (PDF)", "Metropolitan City report (PDF)"),
+                           lambda: report.territory_pdf(db, whole, lang), file_name=report.file_name(whole, lang),
+                           mime="application/pdf", key="download_report_cm", icon=":material/picture_as_pdf:")
+        st.link_button(L("Versione stampabile", "Print view"),
+                       print_url(lang, {"comune": territory} if level == "comune" else {"zona": zone_id}),
+                       icon=":material/print:")
+
+
 lang, version = i18n.lang(), data.version()
+url_state.url_param("stampa", lambda raw: "1" if raw == "1" else None)
+if st.session_state.get("stampa"):  # the print view: the comune, else the zone, else the whole CM of the URL
+    notices.stop_if_empty(data.get("municipalities"))
+    comune = st.query_params.get("comune")
+    codes, _, zone_of = comune_choices(version)
+    if comune in zone_of:
+        url_state.url_param("comune", url_state.choice(codes))
+        print_view(version, lang, "comune", comune, zone_of[comune])
+    elif st.session_state.get("zona"):
+        print_view(version, lang, "zona", str(st.session_state["zona"]), st.session_state["zona"])
+    else:
+        print_view(version, lang, "cm", CM_CODE, None)
+    st.stop()
 introduction(version, lang)
 notices.stop_if_empty(data.get("municipalities"))
 codes, labels, zone_of = comune_choices(version)
@@ -125,4 +169,5 @@ else:
 profile(version, lang, level, territory, zone_id)
 notices.download(lambda: profile_rows(version, lang, level, territory, zone_id).drop(columns=["_code"]),
             f"profilo_{territory}.csv", key="download_profile")
+report_offers(lang, level, territory, zone_id)
 without_data_and_priorities(version, lang, zone_id)
