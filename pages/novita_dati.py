@@ -4,8 +4,8 @@ from datetime import date
 import streamlit as st
 
 from core.settings import load_settings
-from monitor import changes, data, plain, ui
-from monitor.ui import L
+from monitor import changes, data, i18n, notices, phrases, plain, replay
+from monitor.i18n import L
 
 SHOWN = 50   # newest updates listed on the page; the CSV holds them all
 
@@ -22,11 +22,11 @@ def entry(row: dict) -> str:
         lines.append(plain.markdown(L("Riguarda: ", "Touches: ") + row["touches"]))
     later = " · ".join(t for t in (row["status"], row["note"]) if t)
     if later:
-        lines.append(ui.small(later))
+        lines.append(phrases.small(later))
     return "- " + "  \n  ".join(lines)
 
 
-@ui.section
+@replay.section
 def updates(version: str, lang: str, public: bool) -> None:
     """Title, and the downloads, uploads and reverts, newest first."""
     st.title(L("Novità nei dati", "What's new in the data"))
@@ -46,7 +46,7 @@ def updates(version: str, lang: str, public: bool) -> None:
         st.markdown("\n".join(entry(row) for row in shown.to_dict("records")))
     bundled = log[log["_kind"] == "bundled"]
     if len(bundled):
-        st.markdown(L("#### Dati inclusi nel progetto", "#### Data bundled with the project") + "\n\n" + ui.small(L(
+        st.markdown(L("#### Dati inclusi nel progetto", "#### Data bundled with the project") + "\n\n" + phrases.small(L(
             "Caricati a ogni costruzione del warehouse (l'ultima il ", "Loaded at each build of the warehouse (the "
             "last on ") + bundled["date"].iloc[0] + L("): cambiano solo con una nuova versione del monitor.",
                                                       "): they change only with a new version of the monitor.")))
@@ -55,18 +55,18 @@ def updates(version: str, lang: str, public: bool) -> None:
             for row in bundled.to_dict("records")))
 
 
-@ui.memo
+@replay.memo
 def log_rows(version: str, lang: str, public: bool):
     """Every load as shown and downloaded (who is the offices in public mode)."""
     return changes.changes_log(load_settings().served_warehouse, lang, public)
 
 
-@ui.section
+@replay.section
 def per_indicator(version: str, lang: str, today: date) -> None:
     """Per indicator: last update, next announced one and the producer's stated schedule."""
     st.subheader(L("Per indicatore: ultimo aggiornamento e prossimo previsto",
                    "By indicator: last update and next expected"))
-    st.markdown(ui.small(L(
+    st.markdown(phrases.small(L(
         "Il prossimo aggiornamento è la data annunciata dal produttore nel suo calendario; «non previsto» quando non "
         "ne ha annunciata una: nessuna data è calcolata dal monitor.",
         "The next update is the date the producer announced in its calendar; «not scheduled» when it announced "
@@ -79,8 +79,8 @@ def per_indicator(version: str, lang: str, today: date) -> None:
         "schedule_url": st.column_config.LinkColumn(L("Dove è dichiarato", "Where it is stated"))})
 
 
-lang, version, public = ui.lang(), data.version(), load_settings().is_public
+lang, version, public = i18n.lang(), data.version(), load_settings().is_public
 updates(version, lang, public)
-ui.download(lambda: log_rows(version, lang, public).drop(columns=["_kind"]), "novita_dati.csv",
+notices.download(lambda: log_rows(version, lang, public).drop(columns=["_kind"]), "novita_dati.csv",
             key="download_changes")
 per_indicator(version, lang, date.today())
