@@ -30,7 +30,7 @@ LOG_COLUMNS = ["load_id", "date", "kind", "by", "source", "data", "period", "row
 def day(value, lang: str) -> str:
     """A date (or time) as 14/09/2026 or 14 Sep 2026; n.d. when missing."""
     if fmt.is_missing(value):
-        return fmt.MISSING[lang]
+        return fmt.MISSING.in_(lang)
     return pd.Timestamp(value).strftime("%d/%m/%Y" if lang == "it" else "%d %b %Y")
 
 
@@ -68,7 +68,7 @@ def what(row: dict, lang: str) -> str:
 
 def count(value, lang: str) -> str:
     """A row count, n.d. when not recorded."""
-    return fmt.MISSING[lang] if fmt.is_missing(value) else fmt.number(value, 0, lang)
+    return fmt.MISSING.in_(lang) if fmt.is_missing(value) else fmt.number(value, 0, lang)
 
 
 def changes_log(db: Path, lang: str, public: bool) -> pd.DataFrame:
