@@ -54,6 +54,8 @@ pages = [
             url_path="profilo"),
     st.Page("pages/citta_metropolitane.py", title=L("Città metropolitane", "Metropolitan cities"),
             icon=":material/leaderboard:", url_path="citta-metropolitane"),
+    st.Page("pages/novita_dati.py", title=L("Novità nei dati", "What's new in the data"), icon=":material/update:",
+            url_path="novita"),
     st.Page("pages/dati_fonti.py", title=L("Dati e fonti", "Data and sources"), icon=":material/menu_book:", url_path="dati-fonti"),
 ]
 navigation = {L("Monitor Asse 5", "Axis 5 monitor"): pages}

@@ -11,7 +11,7 @@ import pandas as pd
 from filelock import FileLock
 
 from etl import national, reference, sources
-from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
+from etl.inputs import COVERAGE_COLUMNS, OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
 from etl.reference import Problem, ReferenceDataError
 from etl.sources import istat_geopop, mef
 from etl.sources.common import FormatError
@@ -21,7 +21,8 @@ Progress = Callable[[int, int, str], None]
 STEPS = 8
 # The marts of loaded rows, in the order they run (each etl/sql/marts/<name>.sql); latest_load is the rule they share.
 # benchmark derives Italia, the regions and the città metropolitane from the national comune rows (stg_national).
-MARTS = ("latest_load", "benchmark", "observation", "observation_load", "action_progress", "indicator_target")
+MARTS = ("latest_load", "benchmark", "observation", "observation_load", "action_progress", "indicator_target",
+         "load_coverage")
 # Columns of the staged national comune rows (stg_national), as of stg_observation.
 NATIONAL_COLUMNS = OBSERVATION_COLUMNS + ["source_code", "load_id", "batch_seq", "row_seq"]
 
@@ -136,7 +137,8 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
                     "stg_national": _staged_national(con, batches, years, geopop_load),
                     "national_area": national.province_areas().assign(list_load_id=list_load["load_id"]),
                     "stg_action_progress": _staged_rows(batches, "action_progress", PROGRESS_COLUMNS),
-                    "stg_indicator_target": _staged_rows(batches, "targets", TARGET_COLUMNS)})
+                    "stg_indicator_target": _staged_rows(batches, "targets", TARGET_COLUMNS),
+                    "stg_load_coverage": _coverage(batches, zone_load)})
     loads = [geopop_load, seed_load, plan_load, zone_load, list_load] + [_load_row(b) for b in batches]
     _insert_loads(con, loads)
     con.execute("update zone set population = (select sum(m.population) from municipality m where m.zone_id = zone.zone_id)")
@@ -161,9 +163,9 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
 
 
 def run_marts(con: duckdb.DuckDBPyConnection, staged: dict[str, pd.DataFrame]) -> None:
-    """Fill observation, observation_load, action_progress and indicator_target from the staging frames
-    (stg_observation, stg_national with national_area, stg_action_progress, stg_indicator_target) with the SQL files
-    of MARTS, in order."""
+    """Fill observation, observation_load, action_progress, indicator_target and load_coverage from the staging
+    frames (stg_observation, stg_national with national_area, stg_action_progress, stg_indicator_target,
+    stg_load_coverage) with the SQL files of MARTS, in order."""
     for name, frame in staged.items():
         con.register(name, frame)
     try:
@@ -233,15 +235,31 @@ def _bundled_mef(source_meta: dict, built_at: datetime) -> LoadBatch:
 
 
 def _load_row(batch: LoadBatch) -> dict:
+    changes = batch.changes or {}
     return {"load_id": batch.load_id, "kind": batch.kind, "source_code": batch.source_code,
             "created_at": batch.created_at, "created_by": batch.created_by, "file_name": batch.file_name,
             "file_sha256": batch.file_sha256, "rows": batch.row_count(), "status": batch.status, "note": batch.note,
-            "released_on": batch.released_on}
+            "released_on": batch.released_on, "rows_added": changes.get("added"),
+            "rows_changed": changes.get("changed"), "rows_removed": changes.get("removed")}
+
+
+def _coverage(batches: list[LoadBatch], zone_load: dict) -> pd.DataFrame:
+    """stg_load_coverage: the zone lists loads bring, and what the batches without staged rows (reverted uploads,
+    reverts) brought or took back."""
+    lists = [(batch.load_id, len(batch.zones)) for _, batch in _active(batches) if batch.zones is not None]
+    if zone_load["kind"] == "bundled":
+        lists.append((zone_load["load_id"], zone_load["rows"]))
+    frames = [pd.DataFrame([{"load_id": load_id, "subject": "zone_list", "code": "zone_omogenee", "rows": rows}
+                            for load_id, rows in lists], columns=["load_id", *COVERAGE_COLUMNS])]
+    frames += [batch.coverage.assign(load_id=batch.load_id) for batch in batches if batch.coverage is not None]
+    frame = pd.concat(frames, ignore_index=True)[["load_id", *COVERAGE_COLUMNS]]
+    return frame.astype({"load_id": str, "subject": str, "code": str, "rows": "Int64", "first_period": "Int64",
+                         "last_period": "Int64"})
 
 
 def _insert_reference(con, source_meta: dict, indicators: pd.DataFrame, plan: dict) -> None:
     sources_df = pd.DataFrame([{"source_code": code, **{k: m.get(k) for k in (
-        "producer", "distributor", "title_it", "title_en", "url", "licence", "citation")}}
+        "producer", "distributor", "title_it", "title_en", "url", "licence", "citation")}, **_calendar(m)}
         for code, m in sorted(source_meta.items())])
     strategies = pd.DataFrame([{**s, "axis_code": plan["axis"]["code"]} for s in plan["strategy"]])
     actions = pd.DataFrame(plan["action"])
@@ -249,6 +267,14 @@ def _insert_reference(con, source_meta: dict, indicators: pd.DataFrame, plan: di
         con.register("frame", frame)
         con.execute(f"insert into {table} by name select * from frame")  # table names are constants
         con.unregister("frame")
+
+
+def _calendar(meta: dict) -> dict:
+    """The source's release calendar (`[sources.<code>.calendar]`) as the columns of table source."""
+    calendar = meta.get("calendar", {})
+    return {"release_frequency": calendar.get("frequency"), "release_schedule_it": calendar.get("schedule_it"),
+            "release_schedule_en": calendar.get("schedule_en"), "release_calendar_url": calendar.get("url"),
+            "next_release": calendar.get("next_release")}
 
 
 def _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, year, shapes, territory) -> None:
@@ -357,6 +383,8 @@ def _stage(observations: pd.DataFrame, batch: LoadBatch, seq: int) -> pd.DataFra
 
 def _insert_loads(con, loads: list[dict]) -> None:
     frame = pd.DataFrame(loads).drop_duplicates("load_id", keep="last")
+    for column in ("rows_added", "rows_changed", "rows_removed"):
+        frame[column] = pd.array(frame[column] if column in frame else [None] * len(frame), dtype="Int64")
     con.register("frame", frame)
     con.execute("insert into load by name select * from frame order by load_id")
     con.unregister("frame")

@@ -10,6 +10,7 @@ OBSERVATION_COLUMNS = ["indicator_code", "level", "territory_code", "period", "s
                        "value", "numerator", "denominator", "note"]
 PROGRESS_COLUMNS = ["action_code", "zone_id", "as_of", "status", "percent",
                     "funds_allocated", "funds_spent", "note"]
+COVERAGE_COLUMNS = ["subject", "code", "rows", "first_period", "last_period"]
 TARGET_COLUMNS = ["indicator_code", "level", "territory_code", "sex", "baseline_period", "baseline_value",
                   "target_period", "target_value", "note"]
 
@@ -28,6 +29,8 @@ class LoadBatch:
     status: str = "active"         # a reverted upload is listed with status "reverted" and brings no rows
     note: str | None = None
     released_on: date | None = None  # the producer's release date of the data, when the source states it
+    changes: dict | None = None      # rows added, changed, removed when it entered (recorded at commit or refresh)
+    coverage: pd.DataFrame | None = None  # COVERAGE_COLUMNS, for a load that brings no rows (reverted, revert)
     observations: pd.DataFrame | None = None   # OBSERVATION_COLUMNS (+ optional source_code per row)
     action_progress: pd.DataFrame | None = None  # PROGRESS_COLUMNS
     targets: pd.DataFrame | None = None        # TARGET_COLUMNS

@@ -2,8 +2,11 @@
 import streamlit as st
 from core.bilingual import localized, localized_column
 
-from monitor import data, fmt, i18n, notices, phrases, plain, replay
+from core.settings import load_settings
+from monitor import changes, data, fmt, i18n, notices, open_data_listing, phrases, plain, replay
 from monitor.i18n import L
+
+FILE_NAME = r"([^/]+)$"   # a link column shows the file's name; the link is its whole address
 
 
 @replay.section
@@ -95,7 +98,57 @@ def zone_rows(version: str, lang: str):
 def load_rows(version: str, lang: str):
     """Every load, newest first, as shown and downloaded."""
     loads = data.get("loads")
+    if load_settings().is_public:   # uploads and reverts by the offices, never a person's name
+        loads = changes.loads_for_public(loads, lang)
     return loads.assign(created_at=[phrases.loaded_on(t) for t in loads["created_at"]])
+
+
+@replay.section
+def open_data_files(version: str, lang: str, published: str) -> None:
+    """The published open data (`published`: the signature of its list of versions): the catalogue, a CSV per
+    indicator (latest and this version), older versions."""
+    settings = load_settings()
+    st.subheader(L("Dati aperti: un file per indicatore", "Open data: one file per indicator"))
+    listing = open_data_listing.listing(settings, lang)
+    if listing is None:
+        st.info(L("Nessuna versione pubblicata: i file compaiono qui dopo `python -m etl publish`.",
+                  "No version published yet: the files appear here after `python -m etl publish`."))
+        return
+    st.markdown(L(
+        "Un CSV per indicatore (UTF-8, separatore virgola, punto decimale, una riga di intestazione) con ogni livello "
+        "(comuni, zone, Città metropolitana e, per confronto, regioni, Italia e città metropolitane), anno e sesso, "
+        "fonte, licenza e data di caricamento; un catalogo DCAT-AP_IT (JSON-LD). Gli indirizzi «ultima versione» "
+        "non cambiano; quelli di una versione restano raggiungibili per "
+        f"{settings.publish_keep_days} giorni dopo la pubblicazione successiva.",
+        "One CSV per indicator (UTF-8, comma-separated, decimal point, one header line) with every level "
+        "(municipalities, zones, Metropolitan City and, for comparison, regions, Italy and metropolitan cities), "
+        "year and sex, source, licence and load date; a DCAT-AP_IT catalogue (JSON-LD). The «latest» addresses "
+        f"never change; those of a version stay reachable for {settings.publish_keep_days} days after the next "
+        "publication.") + "\n\n" + phrases.small(
+        L("Versione ", "Version ") + listing["version"] + L(" · pubblicata il ", " · published on ")
+        + phrases.loaded_on(listing["published_at"]) + L(" · indirizzi dei file: ", " · file addresses: ")
+        + listing["latest_files_url"] + " · " + listing["version_files_url"]))
+    catalogue = [(L("Catalogo (ultima versione)", "Catalogue (latest)"), listing["catalogue_url"]),
+                 (L("Catalogo di questa versione", "Catalogue of this version"), listing["version_catalogue_url"])]
+    st.dataframe({"File": [c[0] for c in catalogue], L("Indirizzo", "Address"): [c[1] for c in catalogue]},
+                 hide_index=True, column_config={L("Indirizzo", "Address"): st.column_config.LinkColumn()})
+    st.dataframe(listing["files"], hide_index=True, column_order=["latest_url", "indicator", "version_url", "size_kb",
+                                                                  "modified"], column_config={
+        "indicator": L("Indicatore", "Indicator"),
+        "latest_url": st.column_config.LinkColumn(L("CSV, ultima versione", "CSV, latest"), display_text=FILE_NAME),
+        "version_url": st.column_config.LinkColumn(L("CSV, questa versione", "CSV, this version"),
+                                                   display_text=FILE_NAME),
+        "size_kb": st.column_config.NumberColumn(L("KB", "KB"), format="%.1f"),
+        "modified": L("Dati aggiornati il", "Data updated on")})
+    older = listing["older"]
+    if len(older):
+        st.markdown(L("Versioni precedenti ancora raggiungibili:", "Older versions still reachable:"))
+        st.dataframe(older.assign(replaced=[phrases.loaded_on(t) for t in older["replaced"]],
+                                  until=[phrases.loaded_on(t) for t in older["until"]]),
+                     hide_index=True, column_config={
+                         "version": L("Versione", "Version"), "replaced": L("Sostituita il", "Replaced on"),
+                         "until": L("Raggiungibile fino al", "Reachable until"),
+                         "catalogue_url": st.column_config.LinkColumn(L("Catalogo", "Catalogue"))})
 
 
 @replay.section
@@ -117,5 +170,6 @@ st.subheader(L("Scarica i dati", "Download the data"))
 st.download_button(L("Tutti i dati (ZIP: CSV + LEGGIMI con fonti e licenze)",
                      "All data (ZIP: CSV + README with sources and licences)"),
                    data.full_download, file_name="psm_asse5_dati.zip", mime="application/zip", key="download_all")
+open_data_files(version, lang, open_data_listing.signature(load_settings()))
 loads_listed(version, lang)
 notices.download(lambda: load_rows(version, lang), "caricamenti.csv", key="download_loads")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from etl import build
-from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS
+from etl.inputs import COVERAGE_COLUMNS, OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS
 
 # Three comuni in two zones; a count with its flag, an additive rate by sex with its F − M gap, a plain figure.
 TERRITORY = """
@@ -68,7 +68,8 @@ def marts(observations: str = "", progress: str = "", targets: str = "", nationa
                           "stg_national": staged(national, OBSERVATION_COLUMNS + ["source_code"]),
                           "national_area": NATIONAL_AREA,
                           "stg_action_progress": staged(progress, PROGRESS_COLUMNS),
-                          "stg_indicator_target": staged(targets, TARGET_COLUMNS)})
+                          "stg_indicator_target": staged(targets, TARGET_COLUMNS),
+                          "stg_load_coverage": pd.DataFrame(columns=["load_id", *COVERAGE_COLUMNS])})
     return con
 
 
@@ -208,6 +209,25 @@ plain,zona,4,T,2030,40,u1,2,1
     ]
     assert rows(con, "select indicator_code, level, territory_code, target_value, load_id from indicator_target "
                      "order by all") == [("plain", "cm", "001", 60.0, "u2"), ("plain", "zona", "4", 40.0, "u1")]
+
+
+def test_load_coverage_lists_what_each_load_brings_even_rows_later_loads_replace():
+    con = marts(observations="""
+indicator_code,level,territory_code,period,sex,value,load_id,batch_seq,row_seq
+plain,comune,001001,2021,T,1,a,2,0
+plain,comune,001001,2023,T,2,a,2,1
+plain,comune,001001,2023,T,3,b,3,0
+""", progress="""
+action_code,zone_id,as_of,status,percent,load_id,batch_seq,row_seq
+5.1.1,,2025-12-31,avviata,10,b,3,1
+5.1.1,3,2026-01-31,avviata,5,b,3,2
+""", targets="""
+indicator_code,level,territory_code,sex,baseline_period,target_period,target_value,load_id,batch_seq,row_seq
+plain,cm,001,T,2020,2030,50,c,4,0
+""")
+    assert rows(con, "select * from load_coverage order by all") == [
+        ("a", "indicator", "plain", 2, 2021, 2023), ("b", "action", "5.1.1", 2, 2025, 2026),
+        ("b", "indicator", "plain", 1, 2023, 2023), ("c", "target", "plain", 1, 2020, 2030)]
 
 
 @pytest.mark.parametrize("break_link, problems", [

@@ -40,6 +40,7 @@ PAGES = [
     ("/azioni", [NAME, NOTE, ZONE]),
     (f"/profilo?zona={HOSTILE_ZONE_ID}", [f"Zona omogenea {HOSTILE_ZONE_ID} · {ZONE}", SIDEBAR_ZONE]),
     ("/citta-metropolitane", []),
+    ("/novita", []),
     ("/dati-fonti", []),
 ]
 # What a page shows as text: its HTML, its chart labels (SVG) and the values of its inputs, word joiners left out.
@@ -146,6 +147,13 @@ def assert_inert(page) -> None:
 @pytest.mark.parametrize("path, shown", PAGES, ids=[p[0] for p in PAGES])
 def test_public_pages_show_hostile_text_as_text(hostile_public, hostile_page, path, shown):
     visit(hostile_page, hostile_public + path, shown)
+    assert_inert(hostile_page)
+
+
+def test_whats_new_names_the_offices_never_the_uploader(hostile_public, hostile_page):
+    visit(hostile_page, hostile_public + "/novita", ["Uffici della Città metropolitana di Torino"])
+    text = hostile_page.evaluate(SHOWN_TEXT)
+    assert "Zoë Ångström" not in text and "onerror" not in text and ".csv" not in text.split("Dati inclusi")[0]
     assert_inert(hostile_page)
 
 
