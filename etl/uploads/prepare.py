@@ -136,6 +136,8 @@ def check(typed: pd.DataFrame, cells: pd.DataFrame, template: Template, registry
     checked, first, wrong_type = run_model(model, typed, cells, template.key, registry, numeric)
     found += first
     if wrong_type:  # a second pass with unreadable cells emptied finds the other problems of those columns
+        unreadable = {column for _index, column in wrong_type}    # the first pass checked their text, not their values
+        found = [p for p in found if p["column"] not in unreadable or problems.is_wrong_type(p["message"])]
         _, second, _ = run_model(model, _blank(typed, wrong_type), cells, template.key, registry, numeric)
         found += [p for p in second if (p["row"], p["column"]) not in wrong_type]
     if checked is not None and template.kind == "zones" and not found:

@@ -39,6 +39,7 @@ CHECK_MESSAGES = {
     "something_given": "manca sia il valore di partenza sia l'obiettivo",
     "after_baseline": "l'anno dell'obiettivo deve venire dopo l'anno di partenza",
 }
+WRONG_TYPE = "tipo di dato non valido"
 _BOUND = re.compile(r"^(greater_than_or_equal_to|greater_than|less_than_or_equal_to|less_than)\((.*)\)$")
 _BOUND_WORDS = {"greater_than_or_equal_to": "almeno", "greater_than": "maggiore di",
                 "less_than_or_equal_to": "al massimo", "less_than": "minore di"}
@@ -48,6 +49,11 @@ def with_number_hint(problems: list[dict], decimal: str) -> list[dict]:
     """Say how numbers are written in this file next to every 'not a number' problem."""
     return [{**p, "message": f"{NOT_A_NUMBER}: {NUMBER_HINTS[decimal]}"} if p["message"] == NOT_A_NUMBER else p
             for p in problems]
+
+
+def is_wrong_type(message: str) -> bool:
+    """True for the message of a cell that could not be read as its column's type."""
+    return message == WRONG_TYPE or message in TYPE_MESSAGES.values()
 
 
 def frame(problems: list[dict]) -> pd.DataFrame:
@@ -93,7 +99,7 @@ def _message(check: str, column: str, value, row: pd.Series | None, registry) ->
         return CHECK_MESSAGES[name]
     if check.startswith(("coerce_dtype", "dtype")):
         dtype = re.search(r"'(.+)'", check)
-        return TYPE_MESSAGES.get(dtype[1] if dtype else "", "tipo di dato non valido")
+        return TYPE_MESSAGES.get(dtype[1] if dtype else "", WRONG_TYPE)
     if check == "not_nullable":
         return "valore obbligatorio mancante"
     if check.startswith("isin"):
