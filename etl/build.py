@@ -11,7 +11,7 @@ import pandas as pd
 from filelock import FileLock
 
 from etl import national, reference, sources
-from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
+from etl.inputs import OBSERVATION_COLUMNS, PRIORITY_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
 from etl.reference import Problem, ReferenceDataError
 from etl.sources import istat_geopop, mef
 from etl.sources.common import FormatError
@@ -21,7 +21,8 @@ Progress = Callable[[int, int, str], None]
 STEPS = 8
 # The marts of loaded rows, in the order they run (each etl/sql/marts/<name>.sql); latest_load is the rule they share.
 # benchmark derives Italia, the regions and the città metropolitane from the national comune rows (stg_national).
-MARTS = ("latest_load", "benchmark", "observation", "observation_load", "action_progress", "indicator_target")
+MARTS = ("latest_load", "benchmark", "observation", "observation_load", "action_progress", "indicator_target",
+         "priority_zone")
 # Columns of the staged national comune rows (stg_national), as of stg_observation.
 NATIONAL_COLUMNS = OBSERVATION_COLUMNS + ["source_code", "load_id", "batch_seq", "row_seq"]
 
@@ -137,7 +138,8 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
                     "stg_national": _staged_national(con, batches, years, geopop_load),
                     "national_area": national.province_areas().assign(list_load_id=list_load["load_id"]),
                     "stg_action_progress": _staged_rows(batches, "action_progress", PROGRESS_COLUMNS),
-                    "stg_indicator_target": _staged_rows(batches, "targets", TARGET_COLUMNS)})
+                    "stg_indicator_target": _staged_rows(batches, "targets", TARGET_COLUMNS),
+                    "stg_priority_zone": _staged_rows(batches, "priority_zones", PRIORITY_COLUMNS)})
     loads = [geopop_load, seed_load, plan_load, zone_load, list_load] + [_load_row(b) for b in batches]
     _insert_loads(con, loads)
     con.execute("update zone set population = (select sum(m.population) from municipality m where m.zone_id = zone.zone_id)")
@@ -162,9 +164,9 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
 
 
 def run_marts(con: duckdb.DuckDBPyConnection, staged: dict[str, pd.DataFrame]) -> None:
-    """Fill observation, observation_load, action_progress and indicator_target from the staging frames
-    (stg_observation, stg_national with national_area, stg_action_progress, stg_indicator_target) with the SQL files
-    of MARTS, in order."""
+    """Fill observation, observation_load, action_progress, indicator_target and priority_zone from the staging frames
+    (stg_observation, stg_national with national_area, stg_action_progress, stg_indicator_target, stg_priority_zone)
+    with the SQL files of MARTS, in order."""
     for name, frame in staged.items():
         con.register(name, frame)
     try:
@@ -332,7 +334,8 @@ def _staged_observations(con, batches: list[LoadBatch], headline: pd.DataFrame, 
 
 
 def _staged_rows(batches: list[LoadBatch], attribute: str, columns: list[str]) -> pd.DataFrame:
-    """The rows of one kind (action_progress, targets) of every active batch, with load_id, batch_seq, row_seq."""
+    """The rows of one kind (action_progress, targets, priority_zones) of every active batch, with load_id, batch_seq,
+    row_seq."""
     frames = [rows[columns].assign(load_id=batch.load_id, batch_seq=seq, row_seq=range(len(rows)))
               for seq, batch in _active(batches) if (rows := getattr(batch, attribute)) is not None]
     if not frames:
@@ -368,5 +371,6 @@ def _insert_loads(con, loads: list[dict]) -> None:
           and not exists (select 1 from observation_load o where o.load_id = load.load_id)
           and not exists (select 1 from action_progress p where p.load_id = load.load_id)
           and not exists (select 1 from indicator_target t where t.load_id = load.load_id)
+          and not exists (select 1 from priority_zone z where z.load_id = load.load_id)
           and load_id <> (select value from build_info where key = 'zone_list_load')
     """)

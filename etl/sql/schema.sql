@@ -171,6 +171,15 @@ create table indicator_target (
     primary key (indicator_code, level, territory_code, sex)
 );
 
+-- The plan's priority zones (its maps are images in the plan document: officials upload them as a list).
+create table priority_zone (
+    plan_code varchar not null,   -- a strategy (5.1) or an action (5.1.1) of the plan
+    zone_id integer not null,
+    note varchar,
+    load_id varchar not null,
+    primary key (plan_code, zone_id)
+);
+
 create table build_info (
     key varchar primary key,
     value varchar not null

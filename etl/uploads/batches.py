@@ -7,7 +7,7 @@ from typing import Sequence
 import pandas as pd
 
 from etl import reference
-from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
+from etl.inputs import OBSERVATION_COLUMNS, PRIORITY_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
 from etl.reference import Problem, ReferenceDataError
 from etl.uploads import ledger
 from etl.uploads.templates import TEMPLATES
@@ -76,6 +76,8 @@ def _attach(batch: LoadBatch, rows: pd.DataFrame, entry: dict, indicator_sources
         batch.targets = rows[TARGET_COLUMNS]
     elif kind == "zones":
         batch.zones = rows[["codice_istat", "comune", "zona_id", "zona_nome"]]
+    elif kind == "priority_zones":
+        batch.priority_zones = rows[PRIORITY_COLUMNS]
     else:
         registry_source = rows["indicator_code"].map(indicator_sources)
         given = rows["source_code"] if "source_code" in rows else pd.Series(None, index=rows.index)

@@ -60,6 +60,8 @@ def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
     if "territory_code" in cells:
         levels = cells["level"] if "level" in cells else pd.Series(None, index=cells.index)
         cells["territory_code"] = column_to_territory_code(levels, cells["territory_code"])
+    if "plan_code" in cells:        # a strategy typed as a number in a sheet reads 5,1: the plan writes 5.1
+        cells["plan_code"] = cells["plan_code"].str.replace(",", ".", regex=False)
     if "codice_istat" in cells:
         cells["codice_istat"] = column_to_comune_code(cells["codice_istat"])
     return cells, decimal

@@ -32,6 +32,7 @@ CHECK_MESSAGES = {
     "matches_ratio": "il valore non corrisponde a numeratore / denominatore",
     "sum_is_value": "per un conteggio il numeratore deve essere uguale al valore",
     "known_action": "azione sconosciuta: non è tra le azioni dell'Asse 5 (5.1.1 … 5.5.3)",
+    "known_plan_code": "codice sconosciuto: non è una strategia (5.1 … 5.5) né un'azione (5.1.1 … 5.5.3) dell'Asse 5",
     "known_zone": "zona sconosciuta: le zone omogenee sono numerate da 1 a 11",
     "plausible_date": "data non plausibile: deve essere tra il 01/01/2015 e oggi",
     "known_comune": "codice Istat sconosciuto: non è un comune della Città metropolitana di Torino",
