@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from monitor import fmt
+from monitor import fmt, maps, plain
 
 STRATEGY, ACTIONS = "strategy", "actions"   # a zone of the strategy itself, or only of some of its actions
 ZONE_COLUMNS = ["zone_id", "zone_name", "mark", "actions", "notes"]
@@ -68,7 +68,24 @@ def zone_text(row, strategy_code: str, lang: str) -> str:
     return "\n".join(lines + [f"{words[4]} {note}" for note in row["notes"]])
 
 
-def zone_list(shown: pd.DataFrame, lang: str) -> tuple[list[str], list[str], list[str]]:
+def listed_markdown(shown: pd.DataFrame, lang: str) -> str:
+    """The map's legend (a swatch of each fill) with its zones in words, then the notes: Markdown with HTML swatches,
+    every text from the data escaped."""
+    strategy, actions, notes = zone_list(shown)
+    words = {"it": ("Zone prioritarie della strategia", "Zone prioritarie solo di alcune azioni", "nessuna", "Note"),
+             "en": ("Priority zones of the strategy", "Priority zones of some actions only", "none", "Notes")}[lang]
+    parts = []
+    for mark, label, zones in ((STRATEGY, words[0], strategy), (ACTIONS, words[1], actions)):
+        red, green, blue, _alpha = maps.PRIORITY_FILL[mark]
+        parts.append(f'<span style="display:inline-block;width:1.6em;height:0.9em;background:rgb({red},{green},{blue});'
+                     f'border:2px solid #1e1e1e;margin-right:0.5em"></span>**{label}:** '
+                     + (plain.markdown(", ".join(zones)) if zones else words[2]))
+    if notes:
+        parts.append(f"**{words[3]}**\n\n" + "\n".join(f"- {plain.markdown(note)}" for note in notes))
+    return "\n\n".join(parts)
+
+
+def zone_list(shown: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
     """The zones of the strategy itself and those of some of its actions ('3 AMT Sud (5.3.2)'), and the notes
     ('5 Pinerolese · 5.3: …'), as plain texts to escape where shown."""
     strategy = [f"{r.zone_id} {r.zone_name}" for r in shown.itertuples() if r.mark == STRATEGY]

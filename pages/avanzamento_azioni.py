@@ -149,24 +149,8 @@ def priority_zones_of(version: str, lang: str, strategy_code: str) -> None:
     collection = maps.priority_zone_collection(data.get("geometry"), marks, texts)
     map_column, list_column = st.columns([3, 2])
     map_column.pydeck_chart(maps.priority_deck(collection, maps.zone_labels(data.get("municipalities"))), height=340)
-    list_column.markdown(priority_zones_listed(shown, lang) + "\n\n" + ui.small(priority_source(rows)),
+    list_column.markdown(priority.listed_markdown(shown, lang) + "\n\n" + ui.small(priority_source(rows)),
                          unsafe_allow_html=True)
-
-
-def priority_zones_listed(shown: pd.DataFrame, lang: str) -> str:
-    """The map's legend and its zones in words (Markdown, every text escaped)."""
-    strategy, actions, notes = priority.zone_list(shown, lang)
-    legend = [(maps.PRIORITY_FILL[priority.STRATEGY], L("della strategia", "of the strategy"), strategy),
-              (maps.PRIORITY_FILL[priority.ACTIONS], L("solo di alcune azioni", "of some actions only"), actions)]
-    parts = []
-    for (red, green, blue, _alpha), label, zones in legend:
-        swatch = (f'<span style="display:inline-block;width:1.6em;height:0.9em;background:rgb({red},{green},{blue});'
-                  'border:2px solid #1e1e1e;margin-right:0.5em"></span>')
-        parts.append(swatch + "**" + plain.markdown(L("Zone prioritarie ", "Priority zones ") + label) + ":** "
-                     + (plain.markdown(", ".join(zones)) if zones else L("nessuna", "none")))
-    if notes:
-        parts.append(L("**Note**", "**Notes**") + "\n\n" + "\n".join(f"- {plain.markdown(n)}" for n in notes))
-    return "\n\n".join(parts)
 
 
 def action_progress_lines(rows: pd.DataFrame, lang: str) -> list[str]:
