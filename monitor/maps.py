@@ -169,7 +169,7 @@ def write_static_files(db: Path, lang: str, indicator: str) -> tuple[str, str]:
 # outlines them heavily and numbers every zone; the list beside it says the same in words).
 PRIORITY_FILL = {"strategy": [0, 114, 178, 210], "actions": [86, 180, 233, 150], None: [235, 235, 235, 160]}
 PRIORITY_LINE = {"strategy": 3.0, "actions": 3.0, None: 1.0}
-PRIORITY_VIEW = pdk.ViewState(latitude=45.13, longitude=7.45, zoom=7.3, min_zoom=6, max_zoom=11)
+PRIORITY_VIEW = pdk.ViewState(latitude=45.12, longitude=7.36, zoom=7.2, min_zoom=6, max_zoom=11)   # the whole CM at 390 px
 
 
 def priority_zone_collection(outlines: pd.DataFrame, marks: dict, texts: dict) -> dict:
