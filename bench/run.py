@@ -10,7 +10,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import build_time, map_payload, memory_soak, query_scale, report, rerun_load, upload_check
+from bench import build_time, map_payload, memory_soak, query_scale, report, report_time, rerun_load, upload_check
 
 # name -> module with run(quick) -> list[report.Figure], in the order they run.
 BENCHMARKS = {
@@ -19,6 +19,7 @@ BENCHMARKS = {
     "payload": map_payload,
     "upload": upload_check,
     "build": build_time,
+    "report": report_time,
     "soak": memory_soak,
 }
 

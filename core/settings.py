@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.territory import Territory
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # setting name -> (config section, key, environment variable)
@@ -32,7 +34,7 @@ class Settings:
     public_warehouse: Path
     mode: str
     default_language: str
-    build: dict
+    territory: Territory
     upload_max_bytes: int = 10 * 2**20
     accounts_file: Path | None = None
     static_dir: Path = PROJECT_ROOT / "static"
@@ -93,7 +95,7 @@ def _read_settings(config_path: Path) -> Settings:
         public_warehouse=_resolve(values["public_warehouse"]),
         mode=values["mode"],
         default_language=values["default_language"] or "it",
-        build=config.get("build", {}),
+        territory=Territory.from_config(config.get("build", {})),
         upload_max_bytes=int(values["upload_max_bytes"] or 10 * 2**20),
         accounts_file=_resolve(values["accounts_file"] or "data/accounts.toml"),
         static_dir=_resolve(values["static_dir"] or "static"),

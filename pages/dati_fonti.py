@@ -1,11 +1,12 @@
 """Dati e fonti: sources, licences, periods and loads; methods; the zone list's status; downloads."""
 import streamlit as st
+from core.bilingual import localized, localized_column
 
-from monitor import data, fmt, plain, ui
-from monitor.ui import L
+from monitor import data, fmt, i18n, notices, phrases, plain, replay
+from monitor.i18n import L
 
 
-@ui.section
+@replay.section
 def sources_methods_zones(version: str, lang: str) -> None:
     """Title, sources with licences and periods, methods, and the zone list with its status."""
     info = data.get("build_info")
@@ -19,9 +20,9 @@ def sources_methods_zones(version: str, lang: str) -> None:
     table = sources.assign(
         periodo=[("" if fmt.is_missing(a) else f"{int(a)}–{int(b)}" if a != b else f"{int(a)}")
                  for a, b in zip(sources["first_period"], sources["last_period"])],
-        caricato=[ui.loaded_on(t) for t in sources["last_loaded_at"]],
+        caricato=[phrases.loaded_on(t) for t in sources["last_loaded_at"]],
         url=[plain.web_address(u) for u in sources["url"]])  # only http(s) addresses become links
-    st.dataframe(table[["producer", "title_en" if lang == "en" else "title_it", "licence", "periodo", "observations",
+    st.dataframe(table[["producer", localized_column("title", lang), "licence", "periodo", "observations",
                         "caricato", "url"]], hide_index=True, column_config={
         "producer": L("Produttore", "Producer"), "title_it": L("Dati", "Data"), "title_en": L("Dati", "Data"),
         "licence": L("Licenza", "Licence"), "periodo": L("Periodo", "Period"),
@@ -58,8 +59,8 @@ def sources_methods_zones(version: str, lang: str) -> None:
         "province in its Istat code, as Istat's list of municipalities gives them (supra-municipal units of type 3)."))
     notes = data.get("benchmark_territories").dropna(subset=["composition_it"])
     if len(notes):
-        st.markdown("\n".join(f"- **{plain.markdown(row['name_en' if lang == 'en' else 'name_it'])}**: "
-                              + plain.markdown(row["composition_en" if lang == "en" else "composition_it"])
+        st.markdown("\n".join(f"- **{plain.markdown(localized(row, 'name', lang))}**: "
+                              + plain.markdown(localized(row, "composition", lang))
                               for row in notes.to_dict("records")))
 
     if info.get("zone_list_status") != "official":
@@ -76,7 +77,7 @@ def sources_methods_zones(version: str, lang: str) -> None:
             "CMT list, once uploaded by the offices, replaces it after the same checks."))
     else:
         st.markdown(L("### Zone omogenee", "### Homogeneous zones"))
-    ui.provisional_zones_notice(info.get("zone_list_status", "provisional"))
+    notices.provisional_zones_notice(info.get("zone_list_status", "provisional"))
     st.dataframe(zone_rows(version, lang), hide_index=True, column_config={
         "zone_id": L("Zona", "Zone"), "name": L("Nome", "Name"), "comuni": L("Comuni", "Municipalities"),
         "population": L("Residenti", "Residents"), "area_km2": L("Superficie km²", "Area km²"),
@@ -94,14 +95,14 @@ def zone_rows(version: str, lang: str):
 def load_rows(version: str, lang: str):
     """Every load, newest first, as shown and downloaded."""
     loads = data.get("loads")
-    return loads.assign(created_at=[ui.loaded_on(t) for t in loads["created_at"]])
+    return loads.assign(created_at=[phrases.loaded_on(t) for t in loads["created_at"]])
 
 
-@ui.section
+@replay.section
 def loads_listed(version: str, lang: str) -> None:
     """Every load of the warehouse, newest first, and when it was built."""
     info = data.get("build_info")
-    st.markdown(L("### Caricamenti", "### Loads") + "\n\n" + ui.small(
+    st.markdown(L("### Caricamenti", "### Loads") + "\n\n" + phrases.small(
         L(f"Warehouse costruito il {info.get('built_at', 'n.d.')}.", f"Warehouse built on {info.get('built_at', 'n/a')}.")))
     st.dataframe(load_rows(version, lang), hide_index=True, column_config={
         "load_id": L("Caricamento", "Load"), "kind": L("Tipo", "Kind"), "source_code": L("Fonte", "Source"),
@@ -109,12 +110,12 @@ def loads_listed(version: str, lang: str) -> None:
         "rows": L("Righe", "Rows"), "status": L("Stato", "Status"), "note": L("Nota", "Note")})
 
 
-lang, version = ui.lang(), data.version()
+lang, version = i18n.lang(), data.version()
 sources_methods_zones(version, lang)
-ui.download(lambda: zone_rows(version, lang), "zone_omogenee.csv", key="download_zones")
+notices.download(lambda: zone_rows(version, lang), "zone_omogenee.csv", key="download_zones")
 st.subheader(L("Scarica i dati", "Download the data"))
 st.download_button(L("Tutti i dati (ZIP: CSV + LEGGIMI con fonti e licenze)",
                      "All data (ZIP: CSV + README with sources and licences)"),
                    data.full_download, file_name="psm_asse5_dati.zip", mime="application/zip", key="download_all")
 loads_listed(version, lang)
-ui.download(lambda: load_rows(version, lang), "caricamenti.csv", key="download_loads")
+notices.download(lambda: load_rows(version, lang), "caricamenti.csv", key="download_loads")

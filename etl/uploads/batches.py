@@ -22,7 +22,7 @@ def created_at(entry: dict) -> datetime:
 
 def kind_label(kind: str) -> str:
     """'Osservazioni degli indicatori', or 'formato nativo mef'."""
-    return TEMPLATES[kind].title_it if kind in TEMPLATES else "formato nativo " + kind.split(":", 1)[-1]
+    return TEMPLATES[kind].title.it if kind in TEMPLATES else "formato nativo " + kind.split(":", 1)[-1]
 
 
 def ledger_batches(settings, pending: Sequence[dict] = ()) -> list[LoadBatch]:

@@ -9,12 +9,12 @@ from functools import lru_cache
 
 import pandas as pd
 
+from core.territory import CM_CODE
 from etl import reference
 from etl.sources import istat_geopop
 
 MERGED_FILE = reference.REFERENCE_DIR / "comuni_soppressi.csv"
 RANGES_FILE = reference.REFERENCE_DIR / "value_ranges.csv"
-CM_CODE = "001"
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,5 +83,4 @@ def current_registry(settings=None) -> Registry:
         from core.settings import load_settings
 
         settings = load_settings()
-    years = settings.build.get("population_years", [2022, 2023])
-    return load_registry(int(max(years)), int(settings.build.get("province_code", 1)))
+    return load_registry(settings.territory.latest_year, settings.territory.province_code)
