@@ -41,15 +41,27 @@ def build_warehouse(folder: Path) -> Path:
     return folder / "warehouse.duckdb"
 
 
+def publish_warehouse(folder: Path) -> Path:
+    """Build into folder, then `python -m etl publish` (public copy, map files, full download); return the copy."""
+    subprocess.run([sys.executable, "-m", "etl", "publish"], cwd=ROOT, env=project_env(folder),
+                   check=True, stdout=subprocess.DEVNULL)
+    return folder / "public" / "warehouse.duckdb"
+
+
 @contextlib.contextmanager
-def streamlit_server(folder: Path, options: dict[str, str] | None = None):
-    """Run the app through its launcher (bare page enabled) on a free port; yield (ws_url, process); stop it after."""
+def streamlit_server(folder: Path, options: dict[str, str] | None = None, public: bool = False):
+    """Run the app through its launcher (bare page enabled) on a free port; yield (ws_url, process); stop it after.
+
+    public: the public instance (PSM_MODE=public), which reads the copy publish_warehouse() wrote."""
     port = free_port()
     flags = [f"--{name}={value}" for name, value in (options or {}).items()]
+    env = project_env(folder, PSM_BENCH_BARE="1")
+    if public:
+        env["PSM_MODE"] = "public"
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitor.launcher", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", *flags],
-        cwd=ROOT, env=project_env(folder, PSM_BENCH_BARE="1"),
+        cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=open(folder / "streamlit.log", "w"))
     try:
         _wait_healthy(port, proc)
@@ -75,6 +87,11 @@ def _wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> Non
         except requests.RequestException:
             time.sleep(0.2)
     raise RuntimeError("Streamlit did not answer its health check")
+
+
+def http_url(ws_url: str) -> str:
+    """The app's base URL (http://host:port) from the websocket URL streamlit_server() yields."""
+    return ws_url.replace("ws://", "http://", 1).split("/_stcore/", 1)[0]
 
 
 def drive(coroutine, proc: subprocess.Popen):
