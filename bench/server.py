@@ -15,6 +15,7 @@ import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE_PAGE = "bench-bare"   # url path of the frame-only page app.py adds when PSM_BENCH_BARE=1
+PUBLIC_START = ROOT / "deploy" / "start_public.sh"   # `python -m monitor.launcher` with the public settings
 
 
 def free_port() -> int:
@@ -52,17 +53,21 @@ def publish_warehouse(folder: Path) -> Path:
 def streamlit_server(folder: Path, options: dict[str, str] | None = None, public: bool = False):
     """Run the app through its launcher (bare page enabled) on a free port; yield (ws_url, process); stop it after.
 
-    public: the public instance (PSM_MODE=public), which reads the copy publish_warehouse() wrote."""
+    public: the public instance as deployed (deploy/start_public.sh: PSM_MODE=public, the public server settings,
+    no source watching), reading the copy publish_warehouse() wrote; options are then not accepted."""
     port = free_port()
-    flags = [f"--{name}={value}" for name, value in (options or {}).items()]
     env = project_env(folder, PSM_BENCH_BARE="1")
     if public:
-        env["PSM_MODE"] = "public"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor.launcher", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", *flags],
-        cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=open(folder / "streamlit.log", "w"))
+        if options:
+            raise ValueError("the public instance takes its settings from deploy/start_public.sh")
+        command = ["sh", str(PUBLIC_START), str(port), "127.0.0.1"]
+        env["PYTHON"] = sys.executable
+    else:
+        flags = [f"--{name}={value}" for name, value in (options or {}).items()]
+        command = [sys.executable, "-m", "monitor.launcher", "--server.port", str(port),
+                   "--server.address", "127.0.0.1", "--server.headless", "true", *flags]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=open(folder / "streamlit.log", "w"))
     try:
         _wait_healthy(port, proc)
         yield f"ws://127.0.0.1:{port}/_stcore/stream", proc
