@@ -10,12 +10,14 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import build_time, cold_view, map_payload, memory_soak, query_scale, report, rerun_load, upload_check
+from bench import (build_time, cold_view, map_payload, memory_soak, query_scale, report, rerun_load, session_memory,
+                   upload_check)
 
 # name -> module with run(quick) -> list[report.Figure], in the order they run.
 BENCHMARKS = {
     "rerun": rerun_load,
     "cold": cold_view,
+    "sessions": session_memory,
     "queries": query_scale,
     "payload": map_payload,
     "upload": upload_check,

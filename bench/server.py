@@ -50,13 +50,15 @@ def publish_warehouse(folder: Path) -> Path:
 
 
 @contextlib.contextmanager
-def streamlit_server(folder: Path, options: dict[str, str] | None = None, public: bool = False):
+def streamlit_server(folder: Path, options: dict[str, str] | None = None, public: bool = False,
+                     extra_env: dict[str, str] | None = None):
     """Run the app through its launcher (bare page enabled) on a free port; yield (ws_url, process); stop it after.
 
     public: the public instance as deployed (deploy/start_public.sh: PSM_MODE=public, the public server settings,
-    no source watching), reading the copy publish_warehouse() wrote; options are then not accepted."""
+    no source watching), reading the copy publish_warehouse() wrote; options are then not accepted.
+    extra_env: more environment variables (e.g. STREAMLIT_* settings the start command does not set)."""
     port = free_port()
-    env = project_env(folder, PSM_BENCH_BARE="1")
+    env = project_env(folder, PSM_BENCH_BARE="1", **(extra_env or {}))
     if public:
         if options:
             raise ValueError("the public instance takes its settings from deploy/start_public.sh")
