@@ -38,15 +38,17 @@ def combo_key(indicator: str, period: int, sex: str) -> str:
 
 def value_properties(indicator: pd.Series, values: pd.DataFrame, lang: str) -> dict[str, dict]:
     """Per comune, the raw and formatted value of each observation of one indicator, keyed r_<k> and v_<k>."""
+    code, unit, decimals = indicator["code"], indicator["unit"], indicator["decimals"]
     flag = indicator["comune_kind"] == "flag"
+    keys = {combo: combo_key(code, *combo) for combo in set(zip(values["period"], values["sex"]))}
     props: dict[str, dict] = {}
-    for row in values.itertuples(index=False):
-        key = combo_key(indicator["code"], row.period, row.sex)
-        text = fmt.flag(row.value, lang) if flag else fmt.value(row.value, indicator["unit"], indicator["decimals"], lang)
-        entry = props.setdefault(row.territory_code, {})
-        entry["v_" + key] = text
-        if not fmt.is_missing(row.value):
-            entry["r_" + key] = round(float(row.value), 6)
+    for territory, period, sex, value in zip(values["territory_code"], values["period"], values["sex"],
+                                             values["value"]):
+        key = keys[(period, sex)]
+        entry = props.setdefault(territory, {})
+        entry["v_" + key] = fmt.flag(value, lang) if flag else fmt.value(value, unit, decimals, lang)
+        if not fmt.is_missing(value):
+            entry["r_" + key] = round(float(value), 6)
     return props
 
 
