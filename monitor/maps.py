@@ -8,11 +8,13 @@ import hashlib
 import json
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pydeck as pdk
 
+from core import warehouse
 from core.settings import load_settings
 from monitor import fmt, plain, queries
 
@@ -38,26 +40,35 @@ def combo_key(indicator: str, period: int, sex: str) -> str:
 
 def value_properties(indicator: pd.Series, values: pd.DataFrame, lang: str) -> dict[str, dict]:
     """Per comune, the raw and formatted value of each observation of one indicator, keyed r_<k> and v_<k>."""
+    code, unit, decimals = indicator["code"], indicator["unit"], indicator["decimals"]
     flag = indicator["comune_kind"] == "flag"
+    keys = {combo: combo_key(code, *combo) for combo in set(zip(values["period"], values["sex"]))}
     props: dict[str, dict] = {}
-    for row in values.itertuples(index=False):
-        key = combo_key(indicator["code"], row.period, row.sex)
-        text = fmt.flag(row.value, lang) if flag else fmt.value(row.value, indicator["unit"], indicator["decimals"], lang)
-        entry = props.setdefault(row.territory_code, {})
-        entry["v_" + key] = text
-        if not fmt.is_missing(row.value):
-            entry["r_" + key] = round(float(row.value), 6)
+    for territory, period, sex, value in zip(values["territory_code"], values["period"], values["sex"],
+                                             values["value"]):
+        key = keys[(period, sex)]
+        entry = props.setdefault(territory, {})
+        entry["v_" + key] = fmt.flag(value, lang) if flag else fmt.value(value, unit, decimals, lang)
+        if not fmt.is_missing(value):
+            entry["r_" + key] = round(float(value), 6)
     return props
 
 
-def feature_collection(geometry: pd.DataFrame, zone_names: dict, values: dict[str, dict]) -> dict:
-    """GeoJSON of the comuni with code (c), name (n), zone (z) and the values given as properties."""
+def comuni_shapes(geometry: pd.DataFrame) -> list[tuple[str, str, object, dict]]:
+    """(code, name, zone id, parsed GeoJSON geometry) of each comune, in code order."""
     comuni = geometry[geometry["level"] == "comune"].sort_values("code")
+    return [(row.code, row.name, row.zone_id, json.loads(row.geojson)) for row in comuni.itertuples(index=False)]
+
+
+def feature_collection(geometry: pd.DataFrame | list, zone_names: dict, values: dict[str, dict]) -> dict:
+    """GeoJSON of the comuni with code (c), name (n), zone (z) and the values given as properties; geometry is the
+    geometry query's rows or their comuni_shapes()."""
+    shapes = comuni_shapes(geometry) if isinstance(geometry, pd.DataFrame) else geometry
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": json.loads(row.geojson),
-         "properties": {"c": row.code, "n": template_literal(row.name),
-                        "z": template_literal(zone_names.get(row.zone_id, "")), **values.get(row.code, {})}}
-        for row in comuni.itertuples(index=False)]}
+        {"type": "Feature", "geometry": shape,
+         "properties": {"c": code, "n": template_literal(name), "z": template_literal(zone_names.get(zone_id, "")),
+                        **values.get(code, {})}}
+        for code, name, zone_id, shape in shapes]}
 
 
 def zone_outline_collection(geometry: pd.DataFrame) -> dict:
@@ -148,14 +159,22 @@ def legend(breaks: list[float], unit: str, decimals: int, lang: str, flag: bool)
     return pd.DataFrame(rows, columns=["colour", "label"])
 
 
+@lru_cache(maxsize=4)
+def _geometry_of(db: str, version: str) -> tuple[list, dict, dict]:
+    """The comuni's parsed shapes, the zone names and the zone outlines of one warehouse version: parsing 312
+    boundaries took most of the time of a map file, and every indicator and language shares them (read only)."""
+    geometry, zones = queries.geometry(Path(db)), queries.zones(Path(db))
+    return comuni_shapes(geometry), dict(zip(zones["zone_id"], zones["name"])), zone_outline_collection(geometry)
+
+
 def write_static_files(db: Path, lang: str, indicator: str) -> tuple[str, str]:
     """Write the comuni GeoJSON (with one indicator's values) and the zone GeoJSON for one language; return their URLs."""
-    geometry, zones = queries.geometry(db), queries.zones(db)
+    shapes, zone_names, outlines = _geometry_of(str(db), warehouse.version(db))
+    zones_url = static_url(outlines, "zone")
     registry_row, values = queries.indicator(db, indicator), queries.comune_values(db, indicator)
     labels = value_properties(registry_row.iloc[0], values, lang) if len(registry_row) else {}
-    comuni = feature_collection(geometry, dict(zip(zones["zone_id"], zones["name"])), labels)
     stem = "comuni-" + re.sub(r"[^A-Za-z0-9_]", "_", indicator) + "-" + lang
-    return static_url(comuni, stem), static_url(zone_outline_collection(geometry), "zone")
+    return static_url(feature_collection(shapes, zone_names, labels), stem), zones_url
 
 
 # The plan's priority zones: the strategy's own zones dark, the zones of some of its actions light (the map also
