@@ -145,8 +145,9 @@ def hostile_names(warehouse) -> Path:
 def with_progress(warehouse) -> Path:
     """The fixture warehouse with progress of two actions: in zone 5, for the whole CM, and in zone 3 (not zone 5's)."""
     con = duckdb.connect(str(warehouse))
-    con.execute("""insert into load values ('progress-test', 'upload', 'cmt', timestamp '2026-03-02 10:00',
-                   'Mario Rossi', 'avanzamento.csv', 'x', 3, 'active', null, null)""")
+    con.execute("""insert into load (load_id, kind, source_code, created_at, created_by, file_name, file_sha256, rows,
+                   status) values ('progress-test', 'upload', 'cmt', timestamp '2026-03-02 10:00',
+                   'Mario Rossi', 'avanzamento.csv', 'x', 3, 'active')""")
     con.execute("""insert into action_progress values
         ('5.1.1', 5, date '2026-02-28', 'in_corso', 40, 120000, 30000, ?, 'progress-test'),
         ('5.1.2', null, date '2026-01-31', 'avviata', 10, null, null, null, 'progress-test'),
