@@ -261,3 +261,14 @@ def test_the_load_link_check_names_a_broken_link(break_link, problems):
     assert con.execute(check).fetchall() == []
     con.execute(break_link)
     assert {row[-1] for row in con.execute(check).fetchall()} == problems
+
+
+def test_load_coverage_lists_the_plan_codes_a_priority_zones_load_brings():
+    con = marts(priority="""
+plan_code,zone_id,note,load_id,batch_seq,row_seq
+5.3,1,,u1,2,0
+5.3,2,,u1,2,1
+5.1.1,2,,u1,2,2
+""")
+    assert rows(con, "select * from load_coverage where subject = 'priority' order by all") == [
+        ("u1", "priority", "5.1.1", 1, None, None), ("u1", "priority", "5.3", 2, None, None)]
