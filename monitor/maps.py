@@ -8,11 +8,13 @@ import hashlib
 import json
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pydeck as pdk
 
+from core import warehouse
 from core.settings import load_settings
 from monitor import fmt, plain, queries
 
@@ -38,26 +40,35 @@ def combo_key(indicator: str, period: int, sex: str) -> str:
 
 def value_properties(indicator: pd.Series, values: pd.DataFrame, lang: str) -> dict[str, dict]:
     """Per comune, the raw and formatted value of each observation of one indicator, keyed r_<k> and v_<k>."""
+    code, unit, decimals = indicator["code"], indicator["unit"], indicator["decimals"]
     flag = indicator["comune_kind"] == "flag"
+    keys = {combo: combo_key(code, *combo) for combo in set(zip(values["period"], values["sex"]))}
     props: dict[str, dict] = {}
-    for row in values.itertuples(index=False):
-        key = combo_key(indicator["code"], row.period, row.sex)
-        text = fmt.flag(row.value, lang) if flag else fmt.value(row.value, indicator["unit"], indicator["decimals"], lang)
-        entry = props.setdefault(row.territory_code, {})
-        entry["v_" + key] = text
-        if not fmt.is_missing(row.value):
-            entry["r_" + key] = round(float(row.value), 6)
+    for territory, period, sex, value in zip(values["territory_code"], values["period"], values["sex"],
+                                             values["value"]):
+        key = keys[(period, sex)]
+        entry = props.setdefault(territory, {})
+        entry["v_" + key] = fmt.flag(value, lang) if flag else fmt.value(value, unit, decimals, lang)
+        if not fmt.is_missing(value):
+            entry["r_" + key] = round(float(value), 6)
     return props
 
 
-def feature_collection(geometry: pd.DataFrame, zone_names: dict, values: dict[str, dict]) -> dict:
-    """GeoJSON of the comuni with code (c), name (n), zone (z) and the values given as properties."""
+def comuni_shapes(geometry: pd.DataFrame) -> list[tuple[str, str, object, dict]]:
+    """(code, name, zone id, parsed GeoJSON geometry) of each comune, in code order."""
     comuni = geometry[geometry["level"] == "comune"].sort_values("code")
+    return [(row.code, row.name, row.zone_id, json.loads(row.geojson)) for row in comuni.itertuples(index=False)]
+
+
+def feature_collection(geometry: pd.DataFrame | list, zone_names: dict, values: dict[str, dict]) -> dict:
+    """GeoJSON of the comuni with code (c), name (n), zone (z) and the values given as properties; geometry is the
+    geometry query's rows or their comuni_shapes()."""
+    shapes = comuni_shapes(geometry) if isinstance(geometry, pd.DataFrame) else geometry
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": json.loads(row.geojson),
-         "properties": {"c": row.code, "n": template_literal(row.name),
-                        "z": template_literal(zone_names.get(row.zone_id, "")), **values.get(row.code, {})}}
-        for row in comuni.itertuples(index=False)]}
+        {"type": "Feature", "geometry": shape,
+         "properties": {"c": code, "n": template_literal(name), "z": template_literal(zone_names.get(zone_id, "")),
+                        **values.get(code, {})}}
+        for code, name, zone_id, shape in shapes]}
 
 
 def zone_outline_collection(geometry: pd.DataFrame) -> dict:
@@ -148,11 +159,58 @@ def legend(breaks: list[float], unit: str, decimals: int, lang: str, flag: bool)
     return pd.DataFrame(rows, columns=["colour", "label"])
 
 
+@lru_cache(maxsize=4)
+def _geometry_of(db: str, version: str) -> tuple[list, dict, dict]:
+    """The comuni's parsed shapes, the zone names and the zone outlines of one warehouse version: parsing 312
+    boundaries took most of the time of a map file, and every indicator and language shares them (read only)."""
+    geometry, zones = queries.geometry(Path(db)), queries.zones(Path(db))
+    return comuni_shapes(geometry), dict(zip(zones["zone_id"], zones["name"])), zone_outline_collection(geometry)
+
+
 def write_static_files(db: Path, lang: str, indicator: str) -> tuple[str, str]:
     """Write the comuni GeoJSON (with one indicator's values) and the zone GeoJSON for one language; return their URLs."""
-    geometry, zones = queries.geometry(db), queries.zones(db)
+    shapes, zone_names, outlines = _geometry_of(str(db), warehouse.version(db))
+    zones_url = static_url(outlines, "zone")
     registry_row, values = queries.indicator(db, indicator), queries.comune_values(db, indicator)
     labels = value_properties(registry_row.iloc[0], values, lang) if len(registry_row) else {}
-    comuni = feature_collection(geometry, dict(zip(zones["zone_id"], zones["name"])), labels)
     stem = "comuni-" + re.sub(r"[^A-Za-z0-9_]", "_", indicator) + "-" + lang
-    return static_url(comuni, stem), static_url(zone_outline_collection(geometry), "zone")
+    return static_url(feature_collection(shapes, zone_names, labels), stem), zones_url
+
+
+# The plan's priority zones: the strategy's own zones dark, the zones of some of its actions light (the map also
+# outlines them heavily and numbers every zone; the list beside it says the same in words).
+PRIORITY_FILL = {"strategy": [0, 114, 178, 210], "actions": [86, 180, 233, 150], None: [235, 235, 235, 160]}
+PRIORITY_LINE = {"strategy": 3.0, "actions": 3.0, None: 1.0}
+PRIORITY_VIEW = pdk.ViewState(latitude=45.12, longitude=7.36, zoom=7.2, min_zoom=6, max_zoom=11)   # the whole CM at 390 px
+
+
+def priority_zone_collection(outlines: pd.DataFrame, marks: dict, texts: dict) -> dict:
+    """GeoJSON of the zone outlines (geometry rows of level zona) with their fill (f), outline width (w) and tooltip
+    text (t) from the zone's mark (priority.STRATEGY, priority.ACTIONS or None); texts are kept literal."""
+    zones = outlines[(outlines["level"] == "zona") & outlines["geojson"].map(lambda g: isinstance(g, str))]
+    mark_of = {zone: mark if mark in PRIORITY_FILL else None for zone, mark in marks.items()}   # none: "" or None
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": json.loads(row.geojson),
+         "properties": {"f": PRIORITY_FILL[mark_of.get(row.zone_id)], "w": PRIORITY_LINE[mark_of.get(row.zone_id)],
+                        "t": template_literal(texts.get(row.zone_id, ""))}}
+        for row in zones.itertuples(index=False)]}
+
+
+def zone_labels(municipalities: pd.DataFrame) -> list[dict]:
+    """Each zone's number at the mean of its comuni's centroids (a label inside the zone)."""
+    centres = municipalities.groupby("zone_id")[["centroid_lon", "centroid_lat"]].mean()
+    return [{"position": [round(float(lon), 5), round(float(lat), 5)], "text": str(int(zone))}
+            for zone, lon, lat in centres.itertuples()]
+
+
+def priority_deck(collection: dict, labels: list[dict], view: pdk.ViewState = PRIORITY_VIEW) -> pdk.Deck:
+    """The zones filled by priority, heavily outlined where they are one, each numbered; the tooltip is the zone's
+    text (t), shown by deck.gl with innerText."""
+    zones = pdk.Layer("GeoJsonLayer", data=collection, id="priority_zones", pickable=True, stroked=True, filled=True,
+                      get_fill_color="properties.f", get_line_color=[30, 30, 30], get_line_width="properties.w",
+                      line_width_units='"pixels"')  # pydeck reads a bare string as an expression: quoted
+    numbers = pdk.Layer("TextLayer", data=labels, id="zone_numbers", get_position="position", get_text="text",
+                        get_size=14, get_color=[20, 20, 20], font_weight=700, background=True,
+                        get_background_color=[255, 255, 255, 230], background_padding=[4, 2], pickable=False)
+    return pdk.Deck(layers=[zones, numbers], initial_view_state=view, map_style=None,
+                    tooltip={"text": "{t}", "style": TOOLTIP_STYLE})

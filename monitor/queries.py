@@ -82,6 +82,11 @@ def action_progress(db: Path) -> pd.DataFrame:
     return query(db, "action_progress")
 
 
+def priority_zones(db: Path) -> pd.DataFrame:
+    """The plan's priority zones of each strategy or action, with the strategy, zone name, note and load."""
+    return query(db, "priority_zones")
+
+
 def profile(db: Path, level: str, code: str, zone_id: int | None) -> pd.DataFrame:
     """Every indicator's latest value for one zone or comune beside its zone and the CM."""
     return query(db, "profile", {"level": level, "code": code, "zone_id": zone_id})
@@ -180,6 +185,7 @@ PAGE_QUERIES: dict[str, tuple] = {
     "geometry": (),
     "plan": (),
     "action_progress": (),
+    "priority_zones": (),
     "profile": ("comune", "001272", 1),
     "sources": (),
     "loads": (),

@@ -154,3 +154,11 @@ def test_concurrent_builds_are_serialised(project_env):
     assert all(code == 0 for code, _ in results), results
     warehouse = load_settings().warehouse
     assert scalar(warehouse, "select count(*) from municipality") == 312
+
+
+def test_without_national_rows_nothing_is_staged_for_the_benchmark_levels():
+    # `[build] national = false`, only for bench/build_time.py: no national population read, no MEF national rows.
+    from etl import build as builder
+
+    staged = builder._staged_national(None, [], [2023], {"load_id": "x"}, with_national=False)
+    assert staged.empty and list(staged.columns) == builder.NATIONAL_COLUMNS

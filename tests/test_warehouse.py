@@ -84,3 +84,45 @@ def test_settings_stay_as_configured(warehouse):
 
 def test_reads_still_work(warehouse):
     assert len(queries.query(warehouse, "zones")) == 11
+
+
+@pytest.fixture
+def kept_open(monkeypatch):
+    """keep_open() for one test: the held connections are closed and the setting restored after it."""
+    monkeypatch.setattr(wh, "_kept", wh.OrderedDict())
+    wh.keep_open(2)
+    yield wh._kept
+    with wh._kept_lock:
+        while wh._kept:
+            wh._kept.popitem()[1][1].close()
+    wh.keep_open(0)
+
+
+def _database(path, value: int) -> None:
+    con = duckdb.connect(str(path))
+    con.execute(f"create table t as select {value} as v")
+    con.close()
+
+
+def test_a_kept_database_is_reopened_when_the_file_is_swapped(tmp_path, kept_open):
+    live = tmp_path / "live.duckdb"
+    _database(live, 1)
+    con = wh.connect(live)
+    assert con.execute("select v from t").fetchone() == (1,)
+    con.close()
+    assert str(live) in kept_open
+    _database(tmp_path / "new.duckdb", 2)
+    (tmp_path / "new.duckdb").replace(live)   # as a build or a publish swaps it
+    con = wh.connect(live)
+    try:
+        assert con.execute("select v from t").fetchone() == (2,)
+    finally:
+        con.close()
+
+
+def test_only_the_latest_files_are_kept_open(tmp_path, kept_open):
+    for n in range(4):
+        _database(tmp_path / f"w{n}.duckdb", n)
+        wh.connect(tmp_path / f"w{n}.duckdb").close()
+    assert list(kept_open) == [str(tmp_path / "w2.duckdb"), str(tmp_path / "w3.duckdb")]
+    duckdb.connect(str(tmp_path / "w0.duckdb"), read_only=True).close()   # released: another configuration opens it

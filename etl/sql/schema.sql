@@ -41,7 +41,7 @@ create table load (
 -- rows and the periods they cover. A reverted upload keeps what it brought; a revert lists what it took back.
 create table load_coverage (
     load_id varchar not null,
-    subject varchar not null check (subject in ('indicator', 'target', 'action', 'zone_list')),
+    subject varchar not null check (subject in ('indicator', 'target', 'action', 'zone_list', 'priority')),
     code varchar not null,
     rows integer not null,
     first_period integer,
@@ -192,6 +192,15 @@ create table indicator_target (
     note varchar,
     load_id varchar not null,
     primary key (indicator_code, level, territory_code, sex)
+);
+
+-- The plan's priority zones (its maps are images in the plan document: officials upload them as a list).
+create table priority_zone (
+    plan_code varchar not null,   -- a strategy (5.1) or an action (5.1.1) of the plan
+    zone_id integer not null,
+    note varchar,
+    load_id varchar not null,
+    primary key (plan_code, zone_id)
 );
 
 create table build_info (

@@ -7,7 +7,8 @@ from typing import Sequence
 import pandas as pd
 
 from etl import reference
-from etl.inputs import COVERAGE_COLUMNS, OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
+from etl.inputs import (COVERAGE_COLUMNS, OBSERVATION_COLUMNS, PRIORITY_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS,
+                        LoadBatch)
 from etl.reference import Problem, ReferenceDataError
 from etl.uploads import ledger
 from etl.uploads.templates import TEMPLATES
@@ -68,6 +69,10 @@ def coverage_of(kind: str, rows: pd.DataFrame) -> pd.DataFrame:
     """The indicators (observations or targets), actions or zone list of an upload's rows, with rows and periods."""
     if kind == "zones":
         return pd.DataFrame([("zone_list", "zone_omogenee", len(rows), None, None)], columns=COVERAGE_COLUMNS)
+    if kind == "priority_zones":
+        counts = rows.groupby("plan_code").size()
+        return pd.DataFrame({"subject": "priority", "code": counts.index, "rows": counts.values,
+                             "first_period": None, "last_period": None})[COVERAGE_COLUMNS]
     if kind == "progress":
         years = pd.to_datetime(rows["as_of"]).dt.year
         frame = rows.assign(code=rows["action_code"], first=years, last=years)
@@ -109,6 +114,8 @@ def _attach(batch: LoadBatch, rows: pd.DataFrame, entry: dict, indicator_sources
         batch.targets = rows[TARGET_COLUMNS]
     elif kind == "zones":
         batch.zones = rows[["codice_istat", "comune", "zona_id", "zona_nome"]]
+    elif kind == "priority_zones":
+        batch.priority_zones = rows[PRIORITY_COLUMNS]
     else:
         registry_source = rows["indicator_code"].map(indicator_sources)
         given = rows["source_code"] if "source_code" in rows else pd.Series(None, index=rows.index)

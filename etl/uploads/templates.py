@@ -86,6 +86,18 @@ TEMPLATES = {
          "zona_id": Text("numero della zona omogenea (1–11)", "homogeneous zone number (1–11)"),
          "zona_nome": Text("nome della zona omogenea", "name of the homogeneous zone")},
         key=("codice_istat",), integers=("zona_id",)),
+    "priority_zones": Template(
+        "priority_zones", Text("Zone prioritarie del piano", "Priority zones of the plan"),
+        {"plan_code": Text("codice della strategia (5.1 … 5.5) o dell'azione (5.1.1 … 5.5.3) del piano; il file dà tutte "
+                           "le zone prioritarie dei codici che elenca: una zona non elencata non è più prioritaria per "
+                           "quel codice",
+                           "code of the plan's strategy (5.1 … 5.5) or action (5.1.1 … 5.5.3); the file gives every "
+                           "priority zone of the codes it lists: a zone left out is no longer a priority of that code"),
+         "zone_id": Text("numero della zona omogenea prioritaria (1–11)",
+                         "number of the priority homogeneous zone (1–11)"),
+         "note": _NOTE},
+        key=("plan_code", "zone_id"), integers=("zone_id",),
+        example={"plan_code": "5.3", "zone_id": "5", "note": EXAMPLE_NOTE}),
 }
 KINDS = tuple(TEMPLATES)
 

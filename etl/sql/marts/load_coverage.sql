@@ -1,4 +1,4 @@
--- One row per load × indicator (its observations, or its targets), action or zone list it brings: rows and periods
+-- One row per load × indicator (its observations, or its targets), action, plan code of priority zones or zone list it brings: rows and periods
 -- covered. From the staged rows of every active batch (also rows later loads replace), and from stg_load_coverage:
 -- what has no staged rows (zone lists, reverted uploads, reverts).
 insert into load_coverage
@@ -16,6 +16,9 @@ from (
     select load_id, 'action', action_code, count(*),
            min(year(try_cast(as_of as date))), max(year(try_cast(as_of as date)))
     from stg_action_progress group by load_id, action_code
+    union all
+    select load_id, 'priority', plan_code, count(*), null, null
+    from stg_priority_zone group by load_id, plan_code
     union all
     select load_id, subject, code, rows, first_period, last_period from stg_load_coverage
 )
