@@ -49,10 +49,12 @@ def period(first, last) -> str:
 
 
 def touches(row: dict, lang: str) -> str:
-    """The indicators (by name), actions and zone list a load touches."""
+    """The indicators (by name), actions, priority zones (by plan code) and zone list a load touches."""
     parts = list(row["indicators_en" if lang == "en" else "indicators_it"])   # lists: localized() reads text
     if len(row["actions"]):
         parts.append(Text("azioni ", "actions ").in_(lang) + ", ".join(row["actions"]))
+    if len(row.get("priorities", [])):
+        parts.append(Text("zone prioritarie di ", "priority zones of ").in_(lang) + ", ".join(row["priorities"]))
     if row["zone_list"]:
         parts.append(Text("elenco delle zone omogenee", "list of homogeneous zones").in_(lang))
     return "; ".join(parts)
