@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.bilingual import Text, localized
-from monitor import fmt, queries
+from monitor import fmt, plain, queries
 
 UPDATES = ("etl", "upload", "revert")     # the loads that change the data; bundled files come with the software
 KINDS = {"etl": Text("Aggiornamento dalla fonte", "Download from the source"),
@@ -49,10 +49,12 @@ def period(first, last) -> str:
 
 
 def touches(row: dict, lang: str) -> str:
-    """The indicators (by name), actions and zone list a load touches."""
+    """The indicators (by name), actions, priority zones (by plan code) and zone list a load touches."""
     parts = list(row["indicators_en" if lang == "en" else "indicators_it"])   # lists: localized() reads text
     if len(row["actions"]):
         parts.append(Text("azioni ", "actions ").in_(lang) + ", ".join(row["actions"]))
+    if len(row.get("priorities", [])):
+        parts.append(Text("zone prioritarie di ", "priority zones of ").in_(lang) + ", ".join(row["priorities"]))
     if row["zone_list"]:
         parts.append(Text("elenco delle zone omogenee", "list of homogeneous zones").in_(lang))
     return "; ".join(parts)
@@ -117,6 +119,5 @@ def indicator_updates(db: Path, lang: str, today: date) -> pd.DataFrame:
                                      else day(row["last_loaded_at"], lang) + released),
                      "next_update": next_release(row, lang, today),
                      "schedule": "" if fmt.is_missing(schedule) else str(schedule),
-                     "schedule_url": None if fmt.is_missing(row["release_calendar_url"])
-                     else str(row["release_calendar_url"])})
+                     "schedule_url": plain.web_address(row["release_calendar_url"]) or ""})
     return pd.DataFrame(rows, columns=["indicator", "source", "last_update", "next_update", "schedule", "schedule_url"])

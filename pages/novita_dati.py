@@ -72,8 +72,10 @@ def per_indicator(version: str, lang: str, today: date) -> None:
         "The next update is the date the producer announced in its calendar; «not scheduled» when it announced "
         "none: the monitor works out no date.")))
     table = changes.indicator_updates(load_settings().served_warehouse, lang, today)
-    st.dataframe(table, hide_index=True, column_config={
-        "indicator": L("Indicatore", "Indicator"), "source": L("Fonte", "Source"),
+    st.dataframe(table, hide_index=True, column_order=["indicator", "next_update", "last_update", "source", "schedule",
+                                                       "schedule_url"], column_config={
+        "indicator": st.column_config.TextColumn(L("Indicatore", "Indicator"), width="medium"),
+        "source": L("Fonte", "Source"),
         "last_update": L("Ultimo aggiornamento", "Last update"), "next_update": L("Prossimo", "Next"),
         "schedule": L("Calendario dichiarato", "Stated schedule"),
         "schedule_url": st.column_config.LinkColumn(L("Dove è dichiarato", "Where it is stated"))})

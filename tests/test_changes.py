@@ -210,3 +210,12 @@ def test_dati_e_fonti_lists_uploads_by_the_offices_in_public_mode(upload_and_rev
     shown = loads.to_csv() + page_texts(at)
     assert PERSON not in shown and "Anna Bianchi" not in shown and "nido.csv" not in shown
     assert set(loads.loc[loads["kind"].isin(["upload", "revert"]), "created_by"]) == {changes.OFFICES[0]}
+
+
+def test_what_a_load_touches_in_words():
+    row = {"indicators_it": ["Popolazione residente"], "indicators_en": ["Resident population"],
+           "actions": ["5.4.1"], "priorities": ["5.1", "5.1.1"], "zone_list": True}
+    assert changes.touches(row, "it") == ("Popolazione residente; azioni 5.4.1; zone prioritarie di 5.1, 5.1.1; "
+                                          "elenco delle zone omogenee")
+    assert changes.touches({**row, "actions": [], "zone_list": False}, "en") == \
+        "Resident population; priority zones of 5.1, 5.1.1"

@@ -1,5 +1,6 @@
 -- One row per load, newest first: kind, source, when, the producer's release date, status, rows, what it changed
--- when it entered (null: not recorded), the periods it covers and the indicators, actions or zone list it touches.
+-- when it entered (null: not recorded), the periods it covers and the indicators, actions, priority zones (by plan
+-- code) or zone list it touches.
 -- An upload's or a revert's author, file name and note (written by officials) only when $public is false: to the
 -- public, the offices.
 with named as (
@@ -14,6 +15,7 @@ coverage as (
            coalesce(list(coalesce(name_en, code) order by code) filter (where subject in ('indicator', 'target')), [])
                as indicators_en,
            coalesce(list(code order by code) filter (where subject = 'action'), []) as actions,
+           coalesce(list(code order by code) filter (where subject = 'priority'), []) as priorities,
            bool_or(subject = 'zone_list') as zone_list
     from named group by load_id
 )
@@ -26,7 +28,8 @@ select l.load_id, l.kind, l.source_code, s.producer, l.created_at, l.released_on
        case when $public and l.kind in ('upload', 'revert') then null else l.note end as note,
        c.first_period, c.last_period,
        coalesce(c.indicators_it, []) as indicators_it, coalesce(c.indicators_en, []) as indicators_en,
-       coalesce(c.actions, []) as actions, coalesce(c.zone_list, false) as zone_list
+       coalesce(c.actions, []) as actions, coalesce(c.priorities, []) as priorities,
+       coalesce(c.zone_list, false) as zone_list
 from load l
 left join source s on s.source_code = l.source_code
 left join coverage c on c.load_id = l.load_id
