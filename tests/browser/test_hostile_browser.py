@@ -227,7 +227,7 @@ def test_progress_table_exports_only_through_the_neutralising_button(hostile_pub
     toolbar.get_by_role("button").first.wait_for()
     labels = toolbar.get_by_role("button").evaluate_all("buttons => buttons.map(b => b.getAttribute('aria-label'))")
     assert "Search" in labels and "Download as CSV" not in labels, labels
-    with hostile_page.expect_download() as download:
+    with hostile_page.expect_download(timeout=120_000) as download:  # the CSV is written when clicked
         hostile_page.get_by_role("button", name="Scarica i dati (CSV)").click()
     cells = [cell for row in csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8"))) for cell in row]
     assert "'" + FORMULA_NOTE in cells and not any(cell.startswith(("=", "+", "@")) for cell in cells)
