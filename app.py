@@ -5,9 +5,9 @@ import os
 
 import streamlit as st
 
-from monitor import data, embed, signin, sockets, ui, upload_gate
+from monitor import data, embed, phrases, signin, sockets, upload_gate, url_state
 from core.settings import load_settings
-from monitor.i18n import LANGUAGES
+from monitor.i18n import LANGUAGES, L
 
 st.set_page_config(page_title="PSM Asse 5 · Monitor", page_icon=":material/monitoring:", layout="wide")
 sockets.disable_nagle()  # once per server process: small websocket messages are not held for delayed ACKs
@@ -37,11 +37,10 @@ def ensure_warehouse() -> None:
 
 ensure_warehouse()
 
-ui.url_param("lang", ui.choice(LANGUAGES), default=settings.default_language)
+url_state.url_param("lang", url_state.choice(LANGUAGES), default=settings.default_language)
 with st.sidebar:
     st.segmented_control("Lingua / Language", options=list(LANGUAGES), format_func=LANGUAGES.get,
                          key="lang", required=True)
-L = ui.L
 
 pages = [
     st.Page("pages/quadro_generale.py", title=L("Quadro generale", "Overview"), icon=":material/dashboard:",
@@ -55,6 +54,8 @@ pages = [
             url_path="profilo"),
     st.Page("pages/citta_metropolitane.py", title=L("Città metropolitane", "Metropolitan cities"),
             icon=":material/leaderboard:", url_path="citta-metropolitane"),
+    st.Page("pages/novita_dati.py", title=L("Novità nei dati", "What's new in the data"), icon=":material/update:",
+            url_path="novita"),
     st.Page("pages/dati_fonti.py", title=L("Dati e fonti", "Data and sources"), icon=":material/menu_book:", url_path="dati-fonti"),
 ]
 navigation = {L("Monitor Asse 5", "Axis 5 monitor"): pages}
@@ -70,7 +71,7 @@ page = st.navigation(navigation)
 
 zones = data.get("zones")
 zone_names = dict(zip(zones["zone_id"], zones["name"]))
-ui.url_param("zona", ui.choice(zones["zone_id"]))
+url_state.url_param("zona", url_state.choice(zones["zone_id"]))
 with st.sidebar:
     st.selectbox(L("Zona omogenea", "Homogeneous zone"), options=list(zones["zone_id"]), index=None,
                  format_func=lambda z: f"{z} · {zone_names[z]}",
@@ -83,7 +84,7 @@ upload_gate.close_for_this_session()   # only the upload page, after its role ch
 try:
     page.run()
 finally:
-    ui.write_url(defaults={"lang": settings.default_language})
+    url_state.write_url(defaults={"lang": settings.default_language})
 embed.show_full_page_link(full_page_link)
 
 info = data.get("build_info")
@@ -91,7 +92,7 @@ st.divider()
 st.caption(L(
     "Monitor del Piano Strategico Metropolitano, Asse 5 · Città metropolitana di Torino. "
     "Fonti e licenze in «Dati e fonti» (Istat CC BY 4.0, Inps, Ministero della Salute IODL 2.0, OpenStreetMap ODbL, "
-    f"MEF, Regione Piemonte). Dati aggiornati al {ui.loaded_on(info.get('built_at'))}.",
+    f"MEF, Regione Piemonte). Dati aggiornati al {phrases.loaded_on(info.get('built_at'))}.",
     "Monitor of the Metropolitan Strategic Plan, Axis 5 · Metropolitan City of Turin. "
     "Sources and licences under «Data and sources» (Istat CC BY 4.0, Inps, Ministry of Health IODL 2.0, "
-    f"OpenStreetMap ODbL, MEF, Regione Piemonte). Data as of {ui.loaded_on(info.get('built_at'))}."))
+    f"OpenStreetMap ODbL, MEF, Regione Piemonte). Data as of {phrases.loaded_on(info.get('built_at'))}."))

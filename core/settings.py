@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.territory import Territory
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # setting name -> (config section, key, environment variable)
@@ -19,6 +21,9 @@ _KEYS = {
     "default_language": ("app", "default_language", "PSM_LANGUAGE"),
     "upload_max_bytes": ("uploads", "max_bytes", "PSM_UPLOAD_MAX_BYTES"),
     "accounts_file": ("auth", "accounts_file", "PSM_ACCOUNTS_FILE"),
+    "publish_keep_days": ("publish", "keep_days", "PSM_PUBLISH_KEEP_DAYS"),
+    "public_url": ("publish", "public_url", "PSM_PUBLIC_URL"),
+    "publisher_ipa": ("publish", "publisher_ipa", "PSM_PUBLISHER_IPA"),
 }
 MODES = ("internal", "public")
 
@@ -32,10 +37,13 @@ class Settings:
     public_warehouse: Path
     mode: str
     default_language: str
-    build: dict
+    territory: Territory
     upload_max_bytes: int = 10 * 2**20
     accounts_file: Path | None = None
     static_dir: Path = PROJECT_ROOT / "static"
+    publish_keep_days: int = 30     # days an older published version stays reachable after it is replaced
+    public_url: str = ""            # address of the public instance; empty: the catalogue's links are relative
+    publisher_ipa: str = ""         # the publisher's IPA code (DCAT-AP_IT agent identifier); empty: left out
 
     @property
     def is_public(self) -> bool:
@@ -93,8 +101,11 @@ def _read_settings(config_path: Path) -> Settings:
         public_warehouse=_resolve(values["public_warehouse"]),
         mode=values["mode"],
         default_language=values["default_language"] or "it",
-        build=config.get("build", {}),
+        territory=Territory.from_config(config.get("build", {})),
         upload_max_bytes=int(values["upload_max_bytes"] or 10 * 2**20),
         accounts_file=_resolve(values["accounts_file"] or "data/accounts.toml"),
         static_dir=_resolve(values["static_dir"] or "static"),
+        publish_keep_days=int(values["publish_keep_days"] if values["publish_keep_days"] is not None else 30),
+        public_url=(values["public_url"] or "").rstrip("/"),
+        publisher_ipa=values["publisher_ipa"] or "",
     )

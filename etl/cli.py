@@ -11,6 +11,7 @@ COMMAND_MODULES = (
     "etl.refresh_cli",
     "etl.uploads.cli",
     "etl.accounts_cli",
+    "etl.report_cli",
 )
 
 

@@ -1,22 +1,25 @@
 """`python -m etl publish`: copy the live warehouse atomically to the path the public instance reads."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
 from core import warehouse
 
-from monitor import downloads, maps, queries
+from monitor import downloads, maps, open_data, open_data_versions, queries
 from core.settings import load_settings
 from monitor.i18n import LANGUAGES
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "sql" / "schema.sql"
+CATALOGUE_SCHEMA = Path(__file__).resolve().parent / "schemas" / "catalogo_dcat_ap_it.schema.json"
 
 
 class PublishError(Exception):
@@ -50,9 +53,11 @@ def verify(path: Path) -> int:
     return len(found)
 
 
-def publish(settings) -> dict:
-    """Copy the live warehouse next to the public path, verify the copy, then swap it in with os.replace."""
+def publish(settings, now: datetime | None = None) -> dict:
+    """Copy the live warehouse next to the public path, verify the copy, swap it in with os.replace, then write the
+    public files of the new version and prune old ones (`now`: the clock, for tests)."""
     live, target = Path(settings.warehouse), Path(settings.public_warehouse)
+    now = now or datetime.now(timezone.utc)
     if not live.exists():
         raise PublishError(f"warehouse interno assente / live warehouse missing: {live.name}")
     if live.resolve() == target.resolve():
@@ -68,21 +73,50 @@ def publish(settings) -> dict:
             os.fsync(out.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the replicas may run as another user
         tables = verify(tmp)
+        version = write_open_data(settings, tmp, now)   # a catalogue the schema refuses stops the publish here
         os.replace(tmp, target)
-        map_files = write_public_files(settings, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return {"published": str(target), "tables": tables, "bytes": target.stat().st_size, "map_files": map_files}
+    files = write_public_files(settings, target, version, now)
+    return {"published": str(target), "tables": tables, "bytes": target.stat().st_size, **files}
 
 
-def write_public_files(settings, published: Path) -> int:
-    """Write the map files (per indicator with comune data and language) and the full download; return the map count."""
+def write_open_data(settings, copy: Path, now: datetime) -> str:
+    """Write the open-data folder of the verified copy's version and check its catalogue; return the version."""
+    version = open_data.version_id(copy)
+    with open_data_versions.lock(settings):
+        folder = open_data.write_version(copy, settings, version, now)
+        check_catalogue(folder / open_data.CATALOGUE)
+    return version
+
+
+def write_public_files(settings, published: Path, version: str, now: datetime) -> dict:
+    """Write the map files (per indicator with comune data and language) and the full download, make the open-data
+    version the current one (latest/), and prune versions past their keep_days; return counts."""
     registry = queries.indicators(published)
     urls = {url for code in registry.loc[registry["has_comuni"], "code"] for lang in LANGUAGES
             for url in maps.write_static_files(published, lang, code)}
-    downloads.full_download(published, downloads.folder(settings))
-    return len(urls)
+    full = downloads.full_download(published, downloads.folder(settings))
+    with open_data_versions.lock(settings):
+        open_data_versions.update_latest(settings, version)
+        versions = open_data_versions.record(settings, version, [u.rsplit("/", 1)[1] for u in urls], full.name, now)
+        pruned = open_data_versions.prune(settings, versions, now)
+    return {"map_files": len(urls), "open_data": version,
+            "pruned": ", ".join(f"{k} {v}" for k, v in pruned.items())}
+
+
+def check_catalogue(path: Path) -> None:
+    """Validate a written catalogue against the JSON Schema; PublishError (its folder removed) if it fails."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(json.loads(CATALOGUE_SCHEMA.read_text(encoding="utf-8")),
+                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(json.loads(path.read_text(encoding="utf-8"))), key=lambda e: e.json_path)
+    if errors:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise PublishError("catalogo dei dati aperti non valido / open-data catalogue invalid: "
+                           + "; ".join(f"{e.json_path}: {e.message}" for e in errors[:5]))
 
 
 def run(args) -> int:

@@ -10,10 +10,11 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
-from etl.sources import CONNECTORS, UPLOAD_ONLY, connector
+from etl.refresh_changes import download_changes
+from etl.sources import CONNECTORS, UPLOAD_ONLY, connector, source_code
 from etl.sources.common import FormatError
 from etl.sources.http import READ_TIMEOUT, Downloader, RateLimiter, SourceError
-from etl.sources.raw import RawRun
+from etl.sources.raw import RawRun, latest
 
 
 @dataclass
@@ -41,8 +42,10 @@ def default_sources() -> list[str]:
     return [n for n in CONNECTORS if n != "cmt_zones" or cmt_zones.META["fetch"]["url"]]
 
 
-def refresh_source(name: str, raw_root: Path, force: bool = False, sleep=_sleep) -> Outcome:
-    """Fetch one source into today's raw folder, parse what arrived, and commit it only if it parses."""
+def refresh_source(name: str, raw_root: Path, force: bool = False, sleep=_sleep,
+                   warehouse: Path | None = None) -> Outcome:
+    """Fetch one source into today's raw folder, parse what arrived, and commit it only if it parses; with the
+    live warehouse given, the manifest keeps what the download changes in it (rows added, changed, removed)."""
     module = connector(name)
     today = datetime.now(timezone.utc).date()
     run = RawRun(raw_root, module.SOURCE, today, force)
@@ -58,6 +61,8 @@ def refresh_source(name: str, raw_root: Path, force: bool = False, sleep=_sleep)
         try:
             module.fetch(downloader, today)
             parsed = module.load(run.staged())
+            if warehouse is not None:
+                run.facts["changes"] = changes_of(run, parsed, raw_root, warehouse, module)
             run.commit()
         except SourceError as exc:
             return Outcome(name, False, str(exc), downloader.requests_made)
@@ -66,6 +71,15 @@ def refresh_source(name: str, raw_root: Path, force: bool = False, sleep=_sleep)
         except Exception as exc:  # noqa: BLE001 - any other surprise in a source's answer: report it, go on
             return Outcome(name, False, f"{name}: risposta inattesa ({type(exc).__name__}: {exc})", downloader.requests_made)
     return Outcome(name, True, "", downloader.requests_made, parsed.rows(), parsed.skipped, run)
+
+
+def changes_of(run: RawRun, parsed, raw_root: Path, warehouse: Path, module) -> dict | None:
+    """What the download changes in the live warehouse; the same files downloaded again keep what was recorded
+    when they first arrived (the warehouse has them already)."""
+    previous = latest(raw_root, module.SOURCE)
+    if previous is not None and previous.sha256 == run.staged().sha256 and "changes" in previous.facts:
+        return previous.facts["changes"]
+    return download_changes(parsed, warehouse, source_code(module))
 
 
 def print_summary(outcomes: list[Outcome]) -> None:
@@ -91,11 +105,12 @@ def run(args) -> int:
         print(f"Fonti sconosciute: {', '.join(unknown)}. Fonti scaricabili: {', '.join(CONNECTORS)}.{upload}",
               file=sys.stderr)
         return 2
-    raw_root = Path(load_settings().data_dir) / "raw"
+    settings = load_settings()
+    raw_root = Path(settings.data_dir) / "raw"
     raw_root.mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(str(raw_root / ".refresh.lock"), timeout=1):
-            outcomes = [refresh_source(name, raw_root, args.force, sleep=_sleep)
+            outcomes = [refresh_source(name, raw_root, args.force, sleep=_sleep, warehouse=Path(settings.warehouse))
                         for name in args.sources or default_sources()]
     except Timeout:
         print("Un altro aggiornamento è in corso: riprovare più tardi.", file=sys.stderr)

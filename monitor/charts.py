@@ -4,6 +4,7 @@ Names from the data (zones, territories) reach Plotly through plain.chart_label:
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -110,15 +111,47 @@ def trend(rows: pd.DataFrame, unit: str, decimals: int, lang: str, labels: dict)
     return _layout(fig, lang, height=320, y_title=fmt.unit_label(unit, lang))
 
 
-def progress_heatmap(grid: pd.DataFrame, lang: str) -> go.Figure:
-    """Zones (rows) × actions (columns): percent complete, written in each cell; empty cells = no update."""
-    text = grid.map(lambda v: "" if fmt.is_missing(v) else fmt.number(v, 0, lang) + "%")
-    fig = go.Figure(go.Heatmap(z=grid.values, x=category_labels(grid.columns), y=category_labels(grid.index),
-                               zmin=0, zmax=100,
-                               colorscale="Viridis", text=text.values, texttemplate="%{text}",
+PRIORITY_MARK, PRIORITY_LINE = "◆", "#D55E00"   # a priority cell: the symbol in it and its heavy vermillion border
+
+
+def progress_heatmap(grid: pd.DataFrame, lang: str, marks: pd.DataFrame | None = None,
+                     mark_label: str = "") -> go.Figure:
+    """Zones (rows) × actions (columns): percent complete, written in each cell; empty cells = no update.
+
+    marks (booleans, same shape as grid): priority cells, drawn with PRIORITY_MARK before their text and a heavy
+    border, named mark_label in the legend."""
+    marked = marks.to_numpy(dtype=bool) if marks is not None else np.zeros(grid.shape, dtype=bool)
+    text = grid.map(lambda v: "" if fmt.is_missing(v) else fmt.number(v, 0, lang) + "%").to_numpy(dtype=object)
+    text = np.where(marked, np.char.add(PRIORITY_MARK + " ", text.astype(str)), text)
+    columns, rows = category_labels(grid.columns), category_labels(grid.index)
+    fig = go.Figure(go.Heatmap(z=grid.values, x=columns, y=rows, zmin=0, zmax=100,
+                               colorscale="Viridis", text=text, texttemplate="%{text}",
                                hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
                                colorbar=dict(title="%", thickness=12)))
-    fig.update_xaxes(side="top", tickangle=-45)
-    fig.update_yaxes(autorange="reversed")  # first row (whole CM) at the top
+    if marked.any():
+        _mark_cells(fig, grid, marked, rows, columns, mark_label)
+    # Every row and column in the grid's order, even without a value (a cell's border is drawn at its index); the
+    # first row (whole CM) at the top.
+    fig.update_xaxes(side="top", tickangle=-45, type="category", categoryorder="array", categoryarray=columns,
+                     range=[-0.5, len(columns) - 0.5])
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=rows, range=[len(rows) - 0.5, -0.5])
     _short_ticks(fig, grid.index)
-    return _layout(fig, lang, height=140 + 30 * len(grid.index))
+    fig = _layout(fig, lang, height=140 + 30 * len(grid.index))
+    if marked.any():                        # the legend under the chart: the action codes are on top
+        fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.02, x=0))
+    return fig
+
+
+def _mark_cells(fig: go.Figure, grid: pd.DataFrame, marked: np.ndarray, rows: list, columns: list, label: str) -> None:
+    """A heavy border around each marked cell, the symbol in the marked cells without a value (the heatmap writes
+    no text where it has no value), and the legend entry."""
+    row_at, column_at = np.nonzero(marked)
+    for i, j in zip(row_at, column_at):
+        fig.add_shape(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5, xref="x", yref="y",
+                      line=dict(color=PRIORITY_LINE, width=2.5), fillcolor="rgba(0,0,0,0)", layer="above")
+    empty = [(i, j) for i, j in zip(row_at, column_at) if fmt.is_missing(grid.iat[i, j])]
+    fig.add_trace(go.Scatter(x=[columns[j] for _i, j in empty], y=[rows[i] for i, _j in empty], mode="text",
+                             text=[PRIORITY_MARK] * len(empty), textfont=dict(size=14, color="#222222"),
+                             hoverinfo="skip", showlegend=False))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=plain.chart_label(label),
+                             marker=dict(symbol="square-open", size=16, color=PRIORITY_LINE, line=dict(width=3))))

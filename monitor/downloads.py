@@ -119,31 +119,37 @@ def zip_entry(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
     return info
 
 
-def write_observations_csv(db: Path, out: BinaryIO) -> int:
-    """Write every observation as CSV to a binary stream, one indicator's record batches at a time; return the rows."""
+def write_observations_csv(db: Path, out: BinaryIO, codes: list[str] | None = None) -> int:
+    """Write every observation (or those of the given indicators) as CSV to a binary stream, one indicator's record
+    batches at a time; return the rows."""
     con = warehouse.connect(db)
     try:
-        codes = [code for (code,) in con.execute(queries.read_sql("export_indicator_codes")).fetchall()]
-        load_times = _load_time_texts(con)
-        sql = queries.read_sql("export_observations")
-        rows = 0
-        for code in codes:
-            with con.sql(sql, params={"indicator": code}).to_arrow_reader(OBSERVATIONS_BATCH_ROWS) as reader:
-                for batch in reader:
-                    if batch.num_rows:
-                        frame = batch.to_pandas()
-                        frame["loaded_at"] = frame["loaded_at"].map(load_times)
-                        out.write(csv_bytes(frame, header=rows == 0))
-                        rows += batch.num_rows
-        if rows == 0:
-            columns = con.sql(sql, params={"indicator": ""}).columns
-            out.write(pd.DataFrame(columns=columns).to_csv(index=False).encode("utf-8"))
-        return rows
+        if codes is None:
+            codes = [code for (code,) in con.execute(queries.read_sql("export_indicator_codes")).fetchall()]
+        return observations_csv(con, out, codes, load_time_texts(con))
     finally:
         con.close()
 
 
-def _load_time_texts(con) -> dict:
+def observations_csv(con, out: BinaryIO, codes: list[str], load_times: dict) -> int:
+    """Write the observations of the given indicators as one CSV through an open connection; return the rows."""
+    sql = queries.read_sql("export_observations")
+    rows = 0
+    for code in codes:
+        with con.sql(sql, params={"indicator": code}).to_arrow_reader(OBSERVATIONS_BATCH_ROWS) as reader:
+            for batch in reader:
+                if batch.num_rows:
+                    frame = batch.to_pandas()
+                    frame["loaded_at"] = frame["loaded_at"].map(load_times)
+                    out.write(csv_bytes(frame, header=rows == 0))
+                    rows += batch.num_rows
+    if rows == 0:
+        columns = con.sql(sql, params={"indicator": ""}).columns
+        out.write(pd.DataFrame(columns=columns).to_csv(index=False).encode("utf-8"))
+    return rows
+
+
+def load_time_texts(con) -> dict:
     """Load time -> its CSV text, formatted as pandas formats the whole loaded_at column (dates only when all are)."""
     times = con.sql(queries.read_sql("export_load_times")).to_arrow_table().to_pandas()["loaded_at"].dropna()
     texts = times.to_frame().to_csv(index=False, header=False).splitlines()

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from monitor.ui import L
+from monitor.i18n import L
 
 # Streamlit's own embedding parameters; the full page drops them.
 EMBED_PARAMS = ("embed", "embed_options")
@@ -26,6 +26,6 @@ def show_full_page_link(slot) -> None:
     """Fill the slot with «Apri la pagina completa», opening this view (page, language, filters) in a new tab."""
     if slot is None or not st.context.url:
         return
-    # Called after ui.write_url, so st.query_params holds every filter of this run (embed is never among them).
+    # Called after url_state.write_url, so st.query_params holds every filter of this run (embed is never among them).
     url = full_page_url(st.context.url, st.query_params.to_dict())
     slot.link_button(L("Apri la pagina completa", "Open the full page"), url, icon=":material/open_in_new:")

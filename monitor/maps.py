@@ -100,13 +100,6 @@ def class_breaks(values: pd.Series, classes: int = 5) -> list[float]:
     return sorted(set(clean.quantile([k / classes for k in range(1, classes)]).round(10)))
 
 
-def class_of(value, breaks: list[float]) -> int | None:
-    """Index of the class a value falls in (None when missing)."""
-    if fmt.is_missing(value):
-        return None
-    return sum(value > b for b in breaks)
-
-
 def fill_expression(key: str, breaks: list[float], flag: bool) -> str:
     """deck.gl expression colouring each comune from its r_<key> property (grey when missing)."""
     prop = "properties.r_" + key
@@ -162,7 +155,7 @@ def legend(breaks: list[float], unit: str, decimals: int, lang: str, flag: bool)
                     ("> " + fmt.value(low, unit, decimals, lang)) if high is None else \
                     f"{fmt.value(low, unit, decimals, lang)} – {fmt.value(high, unit, decimals, lang)}"
             rows.append((hex_of(SEQUENTIAL[k]), label))
-    rows.append((hex_of(MISSING_COLOR), fmt.MISSING[lang]))
+    rows.append((hex_of(MISSING_COLOR), fmt.MISSING.in_(lang)))
     return pd.DataFrame(rows, columns=["colour", "label"])
 
 
@@ -182,3 +175,42 @@ def write_static_files(db: Path, lang: str, indicator: str) -> tuple[str, str]:
     labels = value_properties(registry_row.iloc[0], values, lang) if len(registry_row) else {}
     stem = "comuni-" + re.sub(r"[^A-Za-z0-9_]", "_", indicator) + "-" + lang
     return static_url(feature_collection(shapes, zone_names, labels), stem), zones_url
+
+
+# The plan's priority zones: the strategy's own zones dark, the zones of some of its actions light (the map also
+# outlines them heavily and numbers every zone; the list beside it says the same in words).
+PRIORITY_FILL = {"strategy": [0, 114, 178, 210], "actions": [86, 180, 233, 150], None: [235, 235, 235, 160]}
+PRIORITY_LINE = {"strategy": 3.0, "actions": 3.0, None: 1.0}
+PRIORITY_VIEW = pdk.ViewState(latitude=45.12, longitude=7.36, zoom=7.2, min_zoom=6, max_zoom=11)   # the whole CM at 390 px
+
+
+def priority_zone_collection(outlines: pd.DataFrame, marks: dict, texts: dict) -> dict:
+    """GeoJSON of the zone outlines (geometry rows of level zona) with their fill (f), outline width (w) and tooltip
+    text (t) from the zone's mark (priority.STRATEGY, priority.ACTIONS or None); texts are kept literal."""
+    zones = outlines[(outlines["level"] == "zona") & outlines["geojson"].map(lambda g: isinstance(g, str))]
+    mark_of = {zone: mark if mark in PRIORITY_FILL else None for zone, mark in marks.items()}   # none: "" or None
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": json.loads(row.geojson),
+         "properties": {"f": PRIORITY_FILL[mark_of.get(row.zone_id)], "w": PRIORITY_LINE[mark_of.get(row.zone_id)],
+                        "t": template_literal(texts.get(row.zone_id, ""))}}
+        for row in zones.itertuples(index=False)]}
+
+
+def zone_labels(municipalities: pd.DataFrame) -> list[dict]:
+    """Each zone's number at the mean of its comuni's centroids (a label inside the zone)."""
+    centres = municipalities.groupby("zone_id")[["centroid_lon", "centroid_lat"]].mean()
+    return [{"position": [round(float(lon), 5), round(float(lat), 5)], "text": str(int(zone))}
+            for zone, lon, lat in centres.itertuples()]
+
+
+def priority_deck(collection: dict, labels: list[dict], view: pdk.ViewState = PRIORITY_VIEW) -> pdk.Deck:
+    """The zones filled by priority, heavily outlined where they are one, each numbered; the tooltip is the zone's
+    text (t), shown by deck.gl with innerText."""
+    zones = pdk.Layer("GeoJsonLayer", data=collection, id="priority_zones", pickable=True, stroked=True, filled=True,
+                      get_fill_color="properties.f", get_line_color=[30, 30, 30], get_line_width="properties.w",
+                      line_width_units='"pixels"')  # pydeck reads a bare string as an expression: quoted
+    numbers = pdk.Layer("TextLayer", data=labels, id="zone_numbers", get_position="position", get_text="text",
+                        get_size=14, get_color=[20, 20, 20], font_weight=700, background=True,
+                        get_background_color=[255, 255, 255, 230], background_padding=[4, 2], pickable=False)
+    return pdk.Deck(layers=[zones, numbers], initial_view_state=view, map_style=None,
+                    tooltip={"text": "{t}", "style": TOOLTIP_STYLE})

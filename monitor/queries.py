@@ -82,6 +82,11 @@ def action_progress(db: Path) -> pd.DataFrame:
     return query(db, "action_progress")
 
 
+def priority_zones(db: Path) -> pd.DataFrame:
+    """The plan's priority zones of each strategy or action, with the strategy, zone name, note and load."""
+    return query(db, "priority_zones")
+
+
 def profile(db: Path, level: str, code: str, zone_id: int | None) -> pd.DataFrame:
     """Every indicator's latest value for one zone or comune beside its zone and the CM."""
     return query(db, "profile", {"level": level, "code": code, "zone_id": zone_id})
@@ -149,6 +154,23 @@ def indicator(db: Path, code: str) -> pd.DataFrame:
     return query(db, "indicator", {"indicator": code})
 
 
+def open_data_indicators(db: Path) -> pd.DataFrame:
+    """Every indicator with observations: names, unit, source, periods and levels covered, rows, the licences of its
+    rows and its newest load time (the datasets of the open-data catalogue)."""
+    return query(db, "open_data_indicators")
+
+
+def data_changes(db: Path, public: bool) -> pd.DataFrame:
+    """Every load, newest first, with what it changed, the periods and indicators it touches; who loaded it, the
+    file and the note only when public is False."""
+    return query(db, "data_changes", {"public": bool(public)})
+
+
+def indicator_updates(db: Path) -> pd.DataFrame:
+    """Every indicator with the time of its newest load and its source's release calendar."""
+    return query(db, "indicator_updates")
+
+
 # Every query a page runs, with example arguments, for the benchmarks (bench/) and the query tests.
 # A new page query is added here too.
 PAGE_QUERIES: dict[str, tuple] = {
@@ -163,6 +185,7 @@ PAGE_QUERIES: dict[str, tuple] = {
     "geometry": (),
     "plan": (),
     "action_progress": (),
+    "priority_zones": (),
     "profile": ("comune", "001272", 1),
     "sources": (),
     "loads": (),
@@ -173,4 +196,6 @@ PAGE_QUERIES: dict[str, tuple] = {
     "benchmark_gender_pairs": ("share_age_18_35",),
     "comune_values": ("share_comuni_pharmacy",),
     "indicator": ("share_comuni_pharmacy",),
+    "data_changes": (True,),
+    "indicator_updates": (),
 }

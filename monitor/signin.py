@@ -15,8 +15,8 @@ from filelock import Timeout
 from core import auth, lockout
 from core.settings import load_settings
 from monitor import oidc
-from monitor.i18n import picker
-from monitor.ui import L, lang
+from core.bilingual import Text
+from monitor.i18n import L, lang
 
 SESSION_KEY = "signed_in_account"        # user name of a local account signed in in this session (server side)
 FRAME_KEY = "identity_in_frame"          # the frame shows who is signed in, so the protected pages do not repeat it
@@ -205,9 +205,9 @@ def retry_text(until: float, now: float, lang_code: str, time_zone: str | None) 
     """'Troppi tentativi: riprova alle 18:36 (tra 5 minuti).' in the language and time zone of the view."""
     minutes = max(1, math.ceil((until - now) / 60))
     at = _clock(math.ceil(until / 60) * 60, time_zone)
-    return picker(lang_code)(
+    return Text(
         f"Troppi tentativi: riprova alle {at} (tra {minutes} {'minuto' if minutes == 1 else 'minuti'}).",
-        f"Too many attempts: try again at {at} (in {minutes} {'minute' if minutes == 1 else 'minutes'}).")
+        f"Too many attempts: try again at {at} (in {minutes} {'minute' if minutes == 1 else 'minutes'}).").in_(lang_code)
 
 
 def _clock(timestamp: float, time_zone: str | None) -> str:

@@ -49,6 +49,8 @@ def disable_nagle() -> int:
     (applied only when proto == IPPROTO_TCP) never happens; small websocket messages then wait
     for the browser's delayed ACK (about 40 ms per rerun). On Linux an accepted connection
     inherits TCP_NODELAY from the listening socket, so doing this once covers later sessions.
+    Still true of Streamlit 1.67's Starlette server (it binds with socket.socket(family)): one viewer's rerun
+    takes a median 6–8 ms with it and 48 ms without (bench/nagle.py, bench/RESULTS.md).
     """
     global _done
     if _done:

@@ -7,13 +7,13 @@ from etl.uploads.service import (KINDS, TEMPLATES, UPLOAD_TYPES, UploadRefused, 
                                  preview_table, preview_upload, problems_table, template_bytes, too_large,
                                  upload_kinds, validate_upload)
 from core.settings import load_settings
-from monitor import plain, signin, ui, upload_gate
-from monitor.ui import L
+from monitor import i18n, notices, plain, signin, upload_gate
+from monitor.i18n import L
 
 who = signin.require_role("editor")  # re-checked on the server at every run
 upload_gate.allow_this_session()     # the server takes files only from a session that got this far
 settings = load_settings()
-lang = ui.lang()
+lang = i18n.lang()
 st.title(L("Carica dati", "Upload data"))
 st.write(L("Carica il file così come lo tieni: una cartella di lavoro Excel (.xlsx), un foglio OpenDocument (.ods), "
            "un CSV o il «Testo Unicode» di Excel (.txt); di una cartella si legge il primo foglio. Il monitor lo "
@@ -28,7 +28,7 @@ if done := st.session_state.pop("upload_done", None):
 
 with st.expander(L("Modelli da compilare", "Templates to fill in")):
     template_kind = st.selectbox(L("Modello", "Template"), KINDS, key="template_kind",
-                                 format_func=lambda k: TEMPLATES[k].title_en if lang == "en" else TEMPLATES[k].title_it)
+                                 format_func=lambda k: TEMPLATES[k].title.in_(lang))
     st.dataframe(pd.DataFrame(meanings(template_kind, lang), columns=[
         L("Colonna", "Column"), L("Cosa contiene", "What goes in it"), L("Obbligatoria", "Required")]), hide_index=True)
     st.download_button(L("Scarica il modello (CSV)", "Download the template (CSV)"), template_bytes(template_kind),
@@ -38,7 +38,7 @@ def kind_title(k: str | None) -> str:
     """A file kind in words: a template's title, or the native format's name."""
     if k is None:
         return L("Riconosci dal file", "Recognise from the file")
-    return (TEMPLATES[k].title_en if lang == "en" else TEMPLATES[k].title_it) if k in TEMPLATES else k
+    return TEMPLATES[k].title.in_(lang) if k in TEMPLATES else k
 
 
 kind = st.selectbox(L("Tipo di file", "File kind"), upload_kinds(), key="upload_kind", format_func=kind_title)
@@ -65,7 +65,7 @@ if not report.ok:
                f"The file has {how_many(len(report.problems), 'en')}: nothing was loaded. Fix and upload it again."))
     problems = problems_table(report.problems, lang)
     st.dataframe(problems, hide_index=True, key="problems_table")
-    ui.download(problems, "problemi.csv", key="problems_download")
+    notices.download(problems, "problemi.csv", key="problems_download")
     st.stop()
 
 st.subheader(L("Anteprima della modifica", "Preview of the change"))

@@ -1,12 +1,13 @@
 """Città metropolitane a confronto: the Città metropolitana di Torino against the other 13, one indicator at a time."""
 import pandas as pd
 import streamlit as st
+from core.bilingual import localized, localized_column
 
-from monitor import charts, data, fmt, plain, ui
-from monitor.ui import L
+from monitor import charts, data, fmt, i18n, notices, phrases, plain, replay, url_state
+from monitor.i18n import L
 
 
-@ui.section
+@replay.section
 def introduction(version: str, lang: str) -> None:
     """Title and purpose of the page."""
     st.title(L("Città metropolitane a confronto", "Metropolitan cities compared"))
@@ -18,17 +19,17 @@ def introduction(version: str, lang: str) -> None:
                "computed from the municipalities of its territory (ratio of sums), like the homogeneous zones."))
 
 
-@ui.memo
+@replay.memo
 def indicator_choices(version: str, lang: str) -> tuple[list, dict, str | None]:
     """Indicators with values for the città metropolitane (codes), their labels, the default one."""
     registry = data.get("indicators")
     with_peers = registry[registry["has_peers"]].set_index("code")
-    labels = {code: ui.indicator_name(row) for code, row in with_peers.iterrows()}
+    labels = {code: phrases.indicator_name(row) for code, row in with_peers.iterrows()}
     default = "income_per_taxpayer" if "income_per_taxpayer" in labels else next(iter(labels), None)
     return list(labels), labels, default
 
 
-@ui.memo
+@replay.memo
 def peer_periods(version: str, code: str) -> tuple[list, list]:
     """Years (newest first) and sexes (T, F, M order) with values for the città metropolitane."""
     rows = data.get("benchmarks", code)
@@ -36,12 +37,12 @@ def peer_periods(version: str, code: str) -> tuple[list, list]:
     return sorted(rows["period"].unique(), reverse=True), [s for s in ("T", "F", "M") if s in set(rows["sex"])]
 
 
-@ui.memo
+@replay.memo
 def peer_rows(version: str, lang: str, code: str, year: int, sex: str) -> pd.DataFrame:
     """The città metropolitane of one year and sex, highest value first, named in the view's language, ranked."""
     rows = data.get("benchmarks", code)
     rows = rows[(rows["level"] == "citta_metropolitana") & (rows["period"] == year) & (rows["sex"] == sex)]
-    rows = rows.assign(territory_name=rows["name_en" if lang == "en" else "name_it"])
+    rows = rows.assign(territory_name=rows[localized_column("name", lang)])
     rows = rows.sort_values("value", ascending=False, ignore_index=True)
     return rows.assign(rank=rows["value"].rank(ascending=False, method="min").astype(int))
 
@@ -64,17 +65,17 @@ def notes(version: str, lang: str, code: str, year: int, sex: str) -> str:
         italy = data.get("benchmark_territories").query("level == 'italia'").dropna(subset=["composition_it"])
         noted = pd.concat([noted, italy.assign(territory_name=L("Italia", "Italy"))], ignore_index=True)
     for row in noted.to_dict("records"):
-        parts.append(f"{row['territory_name']}: " + (row["composition_en"] if lang == "en" else row["composition_it"]))
+        parts.append(f"{row['territory_name']}: " + localized(row, "composition", lang))
     first = peers.iloc[0]
-    parts.append(ui.provenance(first["producer"], year, first["loaded_at"], first["load_kind"], first["loaded_by"]))
+    parts.append(phrases.provenance(first["producer"], year, first["loaded_at"], first["load_kind"], first["loaded_by"]))
     return " ".join(parts)
 
 
-@ui.section
+@replay.section
 def ranking(version: str, lang: str, code: str, year: int, sex: str) -> None:
     """The 14 città metropolitane ranked, the home city highlighted, Italia as a line; notes and source."""
     meta, peers = data.indicator(code), peer_rows(version, lang, code, year, sex)
-    st.subheader(plain.markdown(f"{ui.indicator_name(meta)} · {year}" + ("" if sex == "T" else f" · {ui.sex_label(sex)}")))
+    st.subheader(plain.markdown(f"{phrases.indicator_name(meta)} · {year}" + ("" if sex == "T" else f" · {phrases.sex_label(sex)}")))
     home = peers.loc[peers["is_home"], "territory_name"]
     # Italia's total (residents) is no yardstick for a city's: the line only for rates.
     lines = [] if meta["aggregation"] == "sum" else [(italy_value(code, year, sex), L("Italia", "Italy"), "italia")]
@@ -98,9 +99,9 @@ def peer_table(version: str, lang: str, code: str, year: int, sex: str) -> pd.Da
     return peers[["rank", "territory_name", "value", "numerator", "denominator", "note"]].assign(label=labels)
 
 
-lang, version = ui.lang(), data.version()
+lang, version = i18n.lang(), data.version()
 introduction(version, lang)
-ui.stop_if_empty(data.get("indicators"))
+notices.stop_if_empty(data.get("indicators"))
 codes, labels, default = indicator_choices(version, lang)
 if not codes:
     st.info(L("Nessun indicatore ha ancora valori per le città metropolitane: servono i dati di tutti i comuni "
@@ -108,11 +109,11 @@ if not codes:
               "No indicator has values for the metropolitan cities yet: they need data for every municipality of "
               "Italy (`python -m etl build`)."))
     st.stop()
-code = ui.url_select(L("Indicatore", "Indicator"), codes, "indicatore", default, labels.get)
+code = url_state.url_select(L("Indicatore", "Indicator"), codes, "indicatore", default, labels.get)
 years, sexes = peer_periods(version, code)
 filters = st.container(horizontal=True)  # one block, where st.columns would send three messages every rerun
-year = ui.url_select(L("Anno", "Year"), years, "anno", years[0], container=filters, width=130)
-sex = ui.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", ui.sex_label, container=filters, width=130)
+year = url_state.url_select(L("Anno", "Year"), years, "anno", years[0], container=filters, width=130)
+sex = url_state.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", phrases.sex_label, container=filters, width=130)
 ranking(version, lang, code, year, sex)
-ui.download(lambda: peer_table(version, lang, code, year, sex), f"citta_metropolitane_{code}_{year}_{sex}.csv",
+notices.download(lambda: peer_table(version, lang, code, year, sex), f"citta_metropolitane_{code}_{year}_{sex}.csv",
             key="download_peers")

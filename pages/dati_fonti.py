@@ -1,11 +1,15 @@
 """Dati e fonti: sources, licences, periods and loads; methods; the zone list's status; downloads."""
 import streamlit as st
+from core.bilingual import localized, localized_column
 
-from monitor import data, fmt, plain, ui
-from monitor.ui import L
+from core.settings import load_settings
+from monitor import changes, data, fmt, i18n, notices, open_data_listing, phrases, plain, replay
+from monitor.i18n import L
+
+FILE_NAME = r"([^/]+)$"   # a link column shows the file's name; the link is its whole address
 
 
-@ui.section
+@replay.section
 def sources_methods_zones(version: str, lang: str) -> None:
     """Title, sources with licences and periods, methods, and the zone list with its status."""
     info = data.get("build_info")
@@ -19,9 +23,9 @@ def sources_methods_zones(version: str, lang: str) -> None:
     table = sources.assign(
         periodo=[("" if fmt.is_missing(a) else f"{int(a)}–{int(b)}" if a != b else f"{int(a)}")
                  for a, b in zip(sources["first_period"], sources["last_period"])],
-        caricato=[ui.loaded_on(t) for t in sources["last_loaded_at"]],
+        caricato=[phrases.loaded_on(t) for t in sources["last_loaded_at"]],
         url=[plain.web_address(u) for u in sources["url"]])  # only http(s) addresses become links
-    st.dataframe(table[["producer", "title_en" if lang == "en" else "title_it", "licence", "periodo", "observations",
+    st.dataframe(table[["producer", localized_column("title", lang), "licence", "periodo", "observations",
                         "caricato", "url"]], hide_index=True, column_config={
         "producer": L("Produttore", "Producer"), "title_it": L("Dati", "Data"), "title_en": L("Dati", "Data"),
         "licence": L("Licenza", "Licence"), "periodo": L("Periodo", "Period"),
@@ -58,8 +62,8 @@ def sources_methods_zones(version: str, lang: str) -> None:
         "province in its Istat code, as Istat's list of municipalities gives them (supra-municipal units of type 3)."))
     notes = data.get("benchmark_territories").dropna(subset=["composition_it"])
     if len(notes):
-        st.markdown("\n".join(f"- **{plain.markdown(row['name_en' if lang == 'en' else 'name_it'])}**: "
-                              + plain.markdown(row["composition_en" if lang == "en" else "composition_it"])
+        st.markdown("\n".join(f"- **{plain.markdown(localized(row, 'name', lang))}**: "
+                              + plain.markdown(localized(row, "composition", lang))
                               for row in notes.to_dict("records")))
 
     if info.get("zone_list_status") != "official":
@@ -76,7 +80,7 @@ def sources_methods_zones(version: str, lang: str) -> None:
             "CMT list, once uploaded by the offices, replaces it after the same checks."))
     else:
         st.markdown(L("### Zone omogenee", "### Homogeneous zones"))
-    ui.provisional_zones_notice(info.get("zone_list_status", "provisional"))
+    notices.provisional_zones_notice(info.get("zone_list_status", "provisional"))
     st.dataframe(zone_rows(version, lang), hide_index=True, column_config={
         "zone_id": L("Zona", "Zone"), "name": L("Nome", "Name"), "comuni": L("Comuni", "Municipalities"),
         "population": L("Residenti", "Residents"), "area_km2": L("Superficie km²", "Area km²"),
@@ -94,14 +98,64 @@ def zone_rows(version: str, lang: str):
 def load_rows(version: str, lang: str):
     """Every load, newest first, as shown and downloaded."""
     loads = data.get("loads")
-    return loads.assign(created_at=[ui.loaded_on(t) for t in loads["created_at"]])
+    if load_settings().is_public:   # uploads and reverts by the offices, never a person's name
+        loads = changes.loads_for_public(loads, lang)
+    return loads.assign(created_at=[phrases.loaded_on(t) for t in loads["created_at"]])
 
 
-@ui.section
+@replay.section
+def open_data_files(version: str, lang: str, published: str) -> None:
+    """The published open data (`published`: the signature of its list of versions): the catalogue, a CSV per
+    indicator (latest and this version), older versions."""
+    settings = load_settings()
+    st.subheader(L("Dati aperti: un file per indicatore", "Open data: one file per indicator"))
+    listing = open_data_listing.listing(settings, lang)
+    if listing is None:
+        st.info(L("Nessuna versione pubblicata: i file compaiono qui dopo `python -m etl publish`.",
+                  "No version published yet: the files appear here after `python -m etl publish`."))
+        return
+    st.markdown(L(
+        "Un CSV per indicatore (UTF-8, separatore virgola, punto decimale, una riga di intestazione) con ogni livello "
+        "(comuni, zone, Città metropolitana e, per confronto, regioni, Italia e città metropolitane), anno e sesso, "
+        "fonte, licenza e data di caricamento; un catalogo DCAT-AP_IT (JSON-LD). Gli indirizzi «ultima versione» "
+        "non cambiano; quelli di una versione restano raggiungibili per "
+        f"{settings.publish_keep_days} giorni dopo la pubblicazione successiva.",
+        "One CSV per indicator (UTF-8, comma-separated, decimal point, one header line) with every level "
+        "(municipalities, zones, Metropolitan City and, for comparison, regions, Italy and metropolitan cities), "
+        "year and sex, source, licence and load date; a DCAT-AP_IT catalogue (JSON-LD). The «latest» addresses "
+        f"never change; those of a version stay reachable for {settings.publish_keep_days} days after the next "
+        "publication.") + "\n\n" + phrases.small(
+        L("Versione ", "Version ") + listing["version"] + L(" · pubblicata il ", " · published on ")
+        + phrases.loaded_on(listing["published_at"]) + L(" · indirizzi dei file: ", " · file addresses: ")
+        + listing["latest_files_url"] + " · " + listing["version_files_url"]))
+    catalogue = [(L("Catalogo (ultima versione)", "Catalogue (latest)"), listing["catalogue_url"]),
+                 (L("Catalogo di questa versione", "Catalogue of this version"), listing["version_catalogue_url"])]
+    st.dataframe({"File": [c[0] for c in catalogue], L("Indirizzo", "Address"): [c[1] for c in catalogue]},
+                 hide_index=True, column_config={L("Indirizzo", "Address"): st.column_config.LinkColumn()})
+    st.dataframe(listing["files"], hide_index=True, column_order=["latest_url", "indicator", "version_url", "size_kb",
+                                                                  "modified"], column_config={
+        "indicator": L("Indicatore", "Indicator"),
+        "latest_url": st.column_config.LinkColumn(L("CSV, ultima versione", "CSV, latest"), display_text=FILE_NAME),
+        "version_url": st.column_config.LinkColumn(L("CSV, questa versione", "CSV, this version"),
+                                                   display_text=FILE_NAME),
+        "size_kb": st.column_config.NumberColumn(L("KB", "KB"), format="%.1f"),
+        "modified": L("Dati aggiornati il", "Data updated on")})
+    older = listing["older"]
+    if len(older):
+        st.markdown(L("Versioni precedenti ancora raggiungibili:", "Older versions still reachable:"))
+        st.dataframe(older.assign(replaced=[phrases.loaded_on(t) for t in older["replaced"]],
+                                  until=[phrases.loaded_on(t) for t in older["until"]]),
+                     hide_index=True, column_config={
+                         "version": L("Versione", "Version"), "replaced": L("Sostituita il", "Replaced on"),
+                         "until": L("Raggiungibile fino al", "Reachable until"),
+                         "catalogue_url": st.column_config.LinkColumn(L("Catalogo", "Catalogue"))})
+
+
+@replay.section
 def loads_listed(version: str, lang: str) -> None:
     """Every load of the warehouse, newest first, and when it was built."""
     info = data.get("build_info")
-    st.markdown(L("### Caricamenti", "### Loads") + "\n\n" + ui.small(
+    st.markdown(L("### Caricamenti", "### Loads") + "\n\n" + phrases.small(
         L(f"Warehouse costruito il {info.get('built_at', 'n.d.')}.", f"Warehouse built on {info.get('built_at', 'n/a')}.")))
     st.dataframe(load_rows(version, lang), hide_index=True, column_config={
         "load_id": L("Caricamento", "Load"), "kind": L("Tipo", "Kind"), "source_code": L("Fonte", "Source"),
@@ -109,12 +163,13 @@ def loads_listed(version: str, lang: str) -> None:
         "rows": L("Righe", "Rows"), "status": L("Stato", "Status"), "note": L("Nota", "Note")})
 
 
-lang, version = ui.lang(), data.version()
+lang, version = i18n.lang(), data.version()
 sources_methods_zones(version, lang)
-ui.download(lambda: zone_rows(version, lang), "zone_omogenee.csv", key="download_zones")
+notices.download(lambda: zone_rows(version, lang), "zone_omogenee.csv", key="download_zones")
 st.subheader(L("Scarica i dati", "Download the data"))
 st.download_button(L("Tutti i dati (ZIP: CSV + LEGGIMI con fonti e licenze)",
                      "All data (ZIP: CSV + README with sources and licences)"),
                    data.full_download, file_name="psm_asse5_dati.zip", mime="application/zip", key="download_all")
+open_data_files(version, lang, open_data_listing.signature(load_settings()))
 loads_listed(version, lang)
-ui.download(lambda: load_rows(version, lang), "caricamenti.csv", key="download_loads")
+notices.download(lambda: load_rows(version, lang), "caricamenti.csv", key="download_loads")

@@ -1,12 +1,13 @@
 """Divari di genere: women's and men's values side by side, and the F − M gap, by zone and for the CM."""
 import pandas as pd
 import streamlit as st
+from core.bilingual import localized_column
 
-from monitor import cards, charts, data, fmt, plain, ui
-from monitor.ui import L
+from monitor import cards, charts, data, fmt, i18n, notices, phrases, plain, replay, url_state
+from monitor.i18n import L
 
 
-@ui.section
+@replay.section
 def introduction(version: str, lang: str) -> None:
     """Title, purpose, the gap convention and one card per gap indicator with its latest CM value."""
     st.title(L("Divari di genere", "Gender gaps"))
@@ -28,31 +29,31 @@ def gap_card(code: str, row, lang: str) -> cards.Card:
     """The latest CM value of a gap indicator, or what would fill it."""
     cm = data.get("observations", code, "cm")
     if cm.empty:
-        return cards.Card(ui.indicator_name(row), fmt.MISSING[lang], note=ui.no_data_text(row))
+        return cards.Card(phrases.indicator_name(row), fmt.MISSING.in_(lang), note=phrases.no_data_text(row))
     last = cm.sort_values("period").iloc[-1]
-    return cards.Card(ui.indicator_name(row), fmt.value(last["value"], row["unit"], int(row["decimals"]), lang),
-                      provenance=ui.provenance(last["producer"], last["period"], last["loaded_at"], last["load_kind"],
+    return cards.Card(phrases.indicator_name(row), fmt.value(last["value"], row["unit"], int(row["decimals"]), lang),
+                      provenance=phrases.provenance(last["producer"], last["period"], last["loaded_at"], last["load_kind"],
                                                last["loaded_by"], last.get("released_on")))
 
 
-@ui.memo
+@replay.memo
 def indicator_choices(version: str, lang: str) -> tuple[list, dict, dict]:
     """By-sex indicators (codes), their labels, and gap indicator → the indicator it is the gap of."""
     registry = data.get("indicators").set_index("code")
     by_sex = registry[registry["by_sex"] & registry["aggregation"].isin(["ratio", "none"])]
-    labels = {c: ui.indicator_name(r) + ("" if r["observations"] else " · n.d.") for c, r in by_sex.iterrows()}
+    labels = {c: phrases.indicator_name(r) + ("" if r["observations"] else " · n.d.") for c, r in by_sex.iterrows()}
     gap_of = dict(registry.loc[registry["aggregation"] == "gap", "gap_of"])
     return list(by_sex.index), labels, gap_of
 
 
-@ui.memo
+@replay.memo
 def years_of(version: str, code: str) -> list[int]:
     """Years with an F − M pair for the indicator, newest first."""
     periods = set(data.get("gender_pairs", code, "zona")["period"]) | set(data.get("gender_pairs", code, "cm")["period"])
     return sorted(periods, reverse=True)
 
 
-@ui.memo
+@replay.memo
 def pairs_of(version: str, lang: str, code: str, year: int) -> pd.DataFrame:
     """F, M and gap of every zone and of the CM in one year (the CM last, named)."""
     zone_pairs, cm_pairs = data.get("gender_pairs", code, "zona"), data.get("gender_pairs", code, "cm")
@@ -62,20 +63,20 @@ def pairs_of(version: str, lang: str, code: str, year: int) -> pd.DataFrame:
     return pd.concat([shown, cm_row.assign(territory_name=L("Città metropolitana", "Metropolitan City"))])
 
 
-@ui.memo
+@replay.memo
 def reference_pairs(version: str, lang: str, code: str, year: int) -> pd.DataFrame:
     """F, M and gap of Piemonte and Italia in one year, named in the view's language (empty when none)."""
     rows = data.get("benchmark_gender_pairs", code)
     rows = rows[rows["period"] == year]
-    return rows.assign(territory_name=rows["name_en" if lang == "en" else "name_it"])
+    return rows.assign(territory_name=rows[localized_column("name", lang)])
 
 
 def source_of(pairs: pd.DataFrame, year: int) -> str:
     """Provenance line of a year's pairs."""
-    return ui.provenance(pairs["producer"].iloc[0], year, pairs["loaded_at"].iloc[0])
+    return phrases.provenance(pairs["producer"].iloc[0], year, pairs["loaded_at"].iloc[0])
 
 
-@ui.section
+@replay.section
 def gap_summary(version: str, lang: str, code: str, year: int) -> None:
     """Heading, and the smallest gap, the largest gap and the spread between zones."""
     meta = data.indicator(code)
@@ -83,7 +84,7 @@ def gap_summary(version: str, lang: str, code: str, year: int) -> None:
     gap_unit = "pp" if unit == "pct" else unit
     shown = data.get("gender_pairs", code, "zona")
     shown = shown[shown["period"] == year]
-    st.subheader(plain.markdown(f"{ui.indicator_name(meta)} · {year}"))
+    st.subheader(plain.markdown(f"{phrases.indicator_name(meta)} · {year}"))
     if len(shown):
         best, worst = shown.loc[shown["gap"].abs().idxmin()], shown.loc[shown["gap"].abs().idxmax()]
         with st.container(horizontal=True):
@@ -95,12 +96,12 @@ def gap_summary(version: str, lang: str, code: str, year: int) -> None:
                           delta_color="off", delta_arrow="off")
 
 
-@ui.section
+@replay.section
 def dumbbell(version: str, lang: str, code: str, year: int) -> None:
     """Women (circle) and men (square) of every zone and the CM, most negative gap at the top."""
     meta = data.indicator(code)
     pairs, references = pairs_of(version, lang, code, year), reference_pairs(version, lang, code, year)
-    labels = {s: ui.sex_label(s) for s in ("F", "M", "T")}
+    labels = {s: phrases.sex_label(s) for s in ("F", "M", "T")}
     st.plotly_chart(charts.gap_dumbbell(pairs, meta["unit"], int(meta["decimals"]), lang, labels, references,
                                         L("riferimento", "benchmark")), config={"displayModeBar": False})
     st.caption(plain.markdown(L("Cerchio = donne, quadrato = uomini; in alto il divario più negativo. ",
@@ -111,7 +112,7 @@ def dumbbell(version: str, lang: str, code: str, year: int) -> None:
                               + source_of(pairs, year)))
 
 
-@ui.section
+@replay.section
 def trend(version: str, lang: str, code: str, year: int) -> None:
     """The CM's values over the years by sex, chart and table."""
     meta = data.indicator(code)
@@ -119,7 +120,7 @@ def trend(version: str, lang: str, code: str, year: int) -> None:
     if cm_series["period"].nunique() < 2:
         st.info(L("Un solo anno disponibile: la serie storica apparirà con i prossimi caricamenti.",
                   "Only one year available: the time series will appear with the next loads."))
-    labels = {s: ui.sex_label(s) for s in ("F", "M", "T")}
+    labels = {s: phrases.sex_label(s) for s in ("F", "M", "T")}
     st.plotly_chart(charts.trend(cm_series, meta["unit"], int(meta["decimals"]), lang, labels),
                     config={"displayModeBar": False})
     st.caption(plain.markdown(L("Città metropolitana. ", "Metropolitan City. ")
@@ -140,28 +141,28 @@ def gap_table(version: str, lang: str, code: str, year: int) -> pd.DataFrame:
                       reference_pairs(version, lang, code, year)[columns]], ignore_index=True)
 
 
-@ui.section
+@replay.section
 def table(version: str, lang: str, code: str, year: int) -> None:
     """F, M and gap per territory in a table."""
     st.dataframe(gap_table(version, lang, code, year), hide_index=True, column_config={
         "territory_name": L("Territorio", "Area"), "period": st.column_config.NumberColumn(L("Anno", "Year"), format="%d"),
-        "F": ui.sex_label("F"), "M": ui.sex_label("M"), "gap": L("Divario F − M", "Gap F − M")})
+        "F": phrases.sex_label("F"), "M": phrases.sex_label("M"), "gap": L("Divario F − M", "Gap F − M")})
     st.caption(plain.markdown(source_of(pairs_of(version, lang, code, year), year)))
 
 
-lang, version = ui.lang(), data.version()
-ui.stop_if_empty(data.get("indicators"))
+lang, version = i18n.lang(), data.version()
+notices.stop_if_empty(data.get("indicators"))
 introduction(version, lang)
 
 options, labels, gap_of = indicator_choices(version, lang)
-ui.url_param("indicatore", lambda raw: gap_of.get(raw, raw) if gap_of.get(raw, raw) in options else None)
-code = ui.url_select(L("Indicatore", "Indicator"), options, "indicatore", "share_age_18_35", labels.get)
+url_state.url_param("indicatore", lambda raw: gap_of.get(raw, raw) if gap_of.get(raw, raw) in options else None)
+code = url_state.url_select(L("Indicatore", "Indicator"), options, "indicatore", "share_age_18_35", labels.get)
 years = years_of(version, code)
 if not years:
-    ui.no_data_for(version, lang, code)
+    notices.no_data_for(version, lang, code)
     st.stop()
-year = ui.url_select(L("Anno", "Year"), years, "anno", years[0])
-ui.zone_list_notice(version, lang)
+year = url_state.url_select(L("Anno", "Year"), years, "anno", years[0])
+notices.zone_list_notice(version, lang)
 
 gap_summary(version, lang, code, year)
 # Only the open tab is drawn: switching tabs reruns the page (a replay), hidden tabs cost nothing.
@@ -174,8 +175,8 @@ if tab_chart.open:
 if tab_trend.open:
     with tab_trend:
         trend(version, lang, code, year)
-        ui.download(lambda: series_table(version, code), f"serie_{code}.csv", key="download_series")
+        notices.download(lambda: series_table(version, code), f"serie_{code}.csv", key="download_series")
 if tab_table.open:
     with tab_table:
         table(version, lang, code, year)
-        ui.download(lambda: gap_table(version, lang, code, year), f"divari_{code}_{year}.csv", key="download_gaps")
+        notices.download(lambda: gap_table(version, lang, code, year), f"divari_{code}_{year}.csv", key="download_gaps")

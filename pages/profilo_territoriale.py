@@ -1,11 +1,16 @@
-"""Profilo territoriale: one zone or one comune against its zone, the Metropolitan City, Piemonte and Italia."""
+"""Profilo territoriale: one zone or one comune against its zone, the Metropolitan City, Piemonte and Italia;
+its report as a PDF or a print view (?stampa=1)."""
 import streamlit as st
+from core.bilingual import localized
 
-from monitor import data, fmt, plain, ui
-from monitor.ui import L
+from core.settings import load_settings
+from core.territory import CM_CODE
+from monitor import comparisons, data, embed, fmt, i18n, notices, phrases, plain, replay, report, url_state
+from monitor.i18n import L
+from monitor.report import html as report_html, sections as report_sections
 
 
-@ui.section
+@replay.section
 def introduction(version: str, lang: str) -> None:
     """Title and purpose of the page."""
     st.title(L("Profilo territoriale", "Area profile"))
@@ -15,7 +20,7 @@ def introduction(version: str, lang: str) -> None:
                "of the Metropolitan City, of Piemonte and of Italy."))
 
 
-@ui.memo
+@replay.memo
 def comune_choices(version: str) -> tuple[list, dict, dict]:
     """Istat codes of the comuni, their 'Name (code)' labels and their zones."""
     comuni = data.get("municipalities")
@@ -32,7 +37,7 @@ def comune_header(lang: str, code: str) -> None:
     st.header(plain.markdown(place["name"]), anchor=False)  # no anchor: its link would be made from the name
     st.markdown(plain.markdown(L(f"Zona omogenea {int(place['zone_id'])}{facts[0]}residenti{facts[1]}",
                                  f"Homogeneous zone {int(place['zone_id'])}{facts[0]}residents{facts[1]}"))
-                + "\n\n" + ui.small(comparison_legend()))
+                + "\n\n" + phrases.small(comparison_legend()))
     if place["zone_confidence"] == "medium":
         st.warning(L("L'assegnazione di questo comune alla zona è incerta nell'elenco provvisorio.",
                      "This municipality's zone assignment is uncertain in the provisional list."))
@@ -47,30 +52,23 @@ def zone_header(lang: str, zone_id: int) -> None:
                   f"{fmt.number(row['area_km2'], 0, lang)} km². Scegli un'altra zona nel menu laterale.",
                   f"{int(row['comuni'])} municipalities · {fmt.number(row['population'], 0, lang)} residents · "
                   f"{fmt.number(row['area_km2'], 0, lang)} km². Choose another zone in the sidebar.")
-                + "\n\n" + ui.small(comparison_legend()))
+                + "\n\n" + phrases.small(comparison_legend()))
 
 
 def comparison_legend() -> str:
-    """How to read the comparison column, and how zones and the CM are computed."""
-    return L("Confronto con la CM: ▲ migliore, ▼ peggiore, = uguale, ○ nessuna polarità (indicatore descrittivo). "
-             "Le zone e la CM sono calcolate dai numeratori e denominatori dei comuni; Piemonte e Italia, nello "
-             "stesso anno, da ogni comune delle fonti nazionali incluse (popolazione Istat, redditi MEF), n.d. dove "
-             "non ci sono.",
-             "Against the CM: ▲ better, ▼ worse, = equal, ○ no polarity (descriptive indicator). "
-             "Zones and the CM are computed from the comuni's numerators and denominators; Piemonte and Italy, in "
-             "the same year, from every municipality of the bundled national sources (Istat population, MEF "
-             "incomes), n/a where they give none.")
+    """How to read the comparison column, and how zones and the CM are computed (the report's own words)."""
+    return report_sections.comparison_legend(L)
 
 
 def profile_rows(version: str, lang: str, level: str, territory: str, zone_id: int):
     """Every indicator of the territory as text columns (indicator, sex, year, value, zone, CM, comparison, source)."""
-    return ui.profile_table(data.get("profile", level, territory, zone_id), level)
+    return comparisons.profile_table(data.get("profile", level, territory, zone_id), level)
 
 
-@ui.section
+@replay.section
 def profile(version: str, lang: str, level: str, territory: str, zone_id: int) -> None:
     """The zone-list notice, the territory's header and its profile table with the comparison against the CM."""
-    ui.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
+    notices.provisional_zones_notice(data.get("build_info").get("zone_list_status", "provisional"))
     if level == "comune":
         comune_header(lang, territory)
     else:
@@ -84,21 +82,21 @@ def profile(version: str, lang: str, level: str, territory: str, zone_id: int) -
         narrow = {L("Sesso", "Sex"): st.column_config.TextColumn(width=64),
                   L("Anno", "Year"): st.column_config.TextColumn(width=54), L("Strategia", "Strategy"): None,
                   L("Indicatore", "Indicator"): st.column_config.TextColumn(width="medium", pinned=True)}
-        st.dataframe(table.drop(columns=["_code"]).style.apply(ui.comparison_style,
+        st.dataframe(table.drop(columns=["_code"]).style.apply(comparisons.comparison_style,
                                                                 subset=[L("Rispetto alla CM", "Against the CM")]),
                      hide_index=True, height=min(36 * (len(table) + 1) + 4, 900),
                      column_config=narrow)
 
 
-@ui.section
+@replay.section
 def without_data_and_priorities(version: str, lang: str, zone_id: int) -> None:
     """Indicators with no data (and what would fill them); why priority zones are not listed."""
     missing = data.get("indicators")
     missing = missing[missing["observations"] == 0]
     if len(missing):
         with st.expander(L(f"Indicatori senza dati ({len(missing)})", f"Indicators with no data ({len(missing)})")):
-            st.markdown("\n".join(f"- **{plain.markdown(ui.indicator_name(row))}** — "
-                                  + plain.markdown(row["fill_en"] if lang == "en" else row["fill_it"])
+            st.markdown("\n".join(f"- **{plain.markdown(phrases.indicator_name(row))}** — "
+                                  + plain.markdown(localized(row, "fill", lang))
                                   for row in missing.to_dict("records")))
     st.markdown(L("### Azioni prioritarie in questo territorio", "### Actions prioritised here") + "\n\n" + L(
         "Il testo disponibile del piano non elenca le zone prioritarie per strategia (nel documento sono una "
@@ -109,11 +107,58 @@ def without_data_and_priorities(version: str, lang: str, zone_id: int) -> None:
                  icon=":material/task_alt:", query_params={"lang": lang, "zona": zone_id})
 
 
-lang, version = ui.lang(), data.version()
+def print_url(lang: str, params: dict) -> str:
+    """Address of the print view of a territory (this page with stampa=1), in the view's language."""
+    return embed.full_page_url(st.context.url or "profilo", {"lang": lang, **params, "stampa": "1"})
+
+
+@replay.section
+def print_view(version: str, lang: str, level: str, code: str, zone_id: int | None) -> None:
+    """The report alone, as the PDF has it, for the browser's print (sidebar and header hidden)."""
+    territory = report.Territory(level, code, zone_id)
+    back = {"comune": code} if level == "comune" else {"zona": zone_id} if level == "zona" else {}
+    back_url = embed.full_page_url(st.context.url or "profilo", {"lang": lang, **back})
+    st.html(report_html.report_html(report.build(load_settings().served_warehouse, territory, lang),
+                                    [(L("← Profilo territoriale", "← Area profile"), back_url)],
+                                    L("Per stampare o salvare in PDF: Ctrl+P (⌘P su Mac).",
+                                      "To print or save as PDF: Ctrl+P (⌘P on a Mac).")))
+
+
+def report_offers(lang: str, level: str, territory: str, zone_id: int) -> None:
+    """The territory's report and the CM's as PDFs (built when clicked), and the print view of the territory."""
+    db = load_settings().served_warehouse
+    here = report.Territory(level, territory, zone_id)
+    whole = report.Territory("cm", CM_CODE)
+    with st.container(horizontal=True):
+        st.download_button(L("Report del territorio (PDF)", "Area report (PDF)"),
+                           lambda: report.territory_pdf(db, here, lang), file_name=report.file_name(here, lang),
+                           mime="application/pdf", key="download_report", icon=":material/picture_as_pdf:")
+        st.download_button(L("Report della Città metropolitana (PDF)", "Metropolitan City report (PDF)"),
+                           lambda: report.territory_pdf(db, whole, lang), file_name=report.file_name(whole, lang),
+                           mime="application/pdf", key="download_report_cm", icon=":material/picture_as_pdf:")
+        st.link_button(L("Versione stampabile", "Print view"),
+                       print_url(lang, {"comune": territory} if level == "comune" else {"zona": zone_id}),
+                       icon=":material/print:")
+
+
+lang, version = i18n.lang(), data.version()
+url_state.url_param("stampa", lambda raw: "1" if raw == "1" else None)
+if st.session_state.get("stampa"):  # the print view: the comune, else the zone, else the whole CM of the URL
+    notices.stop_if_empty(data.get("municipalities"))
+    comune = st.query_params.get("comune")
+    codes, _, zone_of = comune_choices(version)
+    if comune in zone_of:
+        url_state.url_param("comune", url_state.choice(codes))
+        print_view(version, lang, "comune", comune, zone_of[comune])
+    elif st.session_state.get("zona"):
+        print_view(version, lang, "zona", str(st.session_state["zona"]), st.session_state["zona"])
+    else:
+        print_view(version, lang, "cm", CM_CODE, None)
+    st.stop()
 introduction(version, lang)
-ui.stop_if_empty(data.get("municipalities"))
+notices.stop_if_empty(data.get("municipalities"))
 codes, labels, zone_of = comune_choices(version)
-code = ui.url_select(L("Cerca il tuo comune (scrivi il nome)", "Find your municipality (type its name)"),
+code = url_state.url_select(L("Cerca il tuo comune (scrivi il nome)", "Find your municipality (type its name)"),
                      codes, "comune", None, labels.get,
                      placeholder=L("Nessun comune scelto: profilo della zona", "No municipality chosen: zone profile"))
 if code is not None:
@@ -122,6 +167,7 @@ else:
     zone_id = st.session_state.get("zona") or 1
     level, territory = "zona", str(zone_id)
 profile(version, lang, level, territory, zone_id)
-ui.download(lambda: profile_rows(version, lang, level, territory, zone_id).drop(columns=["_code"]),
+notices.download(lambda: profile_rows(version, lang, level, territory, zone_id).drop(columns=["_code"]),
             f"profilo_{territory}.csv", key="download_profile")
+report_offers(lang, level, territory, zone_id)
 without_data_and_priorities(version, lang, zone_id)

@@ -2,11 +2,11 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, data, fmt, maps, plain, ui
-from monitor.ui import L
+from monitor import charts, comparisons, data, fmt, i18n, maps, notices, phrases, plain, replay, url_state
+from monitor.i18n import L
 
 
-@ui.section
+@replay.section
 def introduction(version: str, lang: str) -> None:
     """Title and purpose of the page."""
     st.title(L("Servizi sul territorio", "Local services"))
@@ -21,17 +21,17 @@ DEFAULT_ORDER = ("share_comuni_pharmacy", "share_comuni_post_office", "income_pe
                  "share_taxpayers_under_10k", "share_age_65_plus")
 
 
-@ui.memo
+@replay.memo
 def indicator_choices(version: str, lang: str) -> tuple[list, dict, str | None]:
     """Indicators that aggregate to zones (codes), their labels (n.d. when no comune has data), the default one."""
     registry = data.get("indicators")
     mappable = registry[registry["aggregation"] != "none"].set_index("code")
-    labels = {c: ui.indicator_name(r) + ("" if r["has_comuni"] else " · n.d.") for c, r in mappable.iterrows()}
+    labels = {c: phrases.indicator_name(r) + ("" if r["has_comuni"] else " · n.d.") for c, r in mappable.iterrows()}
     with_data = [c for c in DEFAULT_ORDER if c in labels and mappable.at[c, "has_comuni"]]
     return list(labels), labels, with_data[0] if with_data else next(iter(labels), None)
 
 
-@ui.memo
+@replay.memo
 def comune_periods(version: str, code: str) -> tuple[list, list]:
     """Years (newest first) and sexes (T, F, M order) with comune values of the indicator."""
     rows = data.get("observation_periods", code, "comune")
@@ -46,17 +46,17 @@ def comune_rows(version: str, code: str, year: int, sex: str) -> pd.DataFrame:
 def source_line(version: str, lang: str, code: str, year: int, sex: str) -> str:
     """Provenance of the comune values shown."""
     first = comune_rows(version, code, year, sex).iloc[0]
-    return ui.provenance(first["producer"], year, first["loaded_at"], first["load_kind"], first["loaded_by"],
+    return phrases.provenance(first["producer"], year, first["loaded_at"], first["load_kind"], first["loaded_by"],
                          first.get("released_on"))
 
 
 def title(code: str, year: int, sex: str) -> str:
     """Indicator · year (· sex when not the total), as Markdown."""
-    return plain.markdown(f"{ui.indicator_name(data.indicator(code))} · {year}"
-                          + ("" if sex == "T" else f" · {ui.sex_label(sex)}"))
+    return plain.markdown(f"{phrases.indicator_name(data.indicator(code))} · {year}"
+                          + ("" if sex == "T" else f" · {phrases.sex_label(sex)}"))
 
 
-@ui.section
+@replay.section
 def map_of_comuni(version: str, lang: str, code: str, year: int, sex: str, zone: int | None) -> None:
     """Choropleth of the comuni (zone outlines on top, zoomed on the chosen zone) and its legend."""
     meta, shown = data.indicator(code), comune_rows(version, code, year, sex)
@@ -65,20 +65,20 @@ def map_of_comuni(version: str, lang: str, code: str, year: int, sex: str, zone:
     comuni_url, zones_url = data.map_geometry_urls(lang, code)
     breaks = [] if flag else maps.class_breaks(shown["value"])
     key = maps.combo_key(code, year, sex)
-    tooltip = maps.tooltip_text(L("Zona", "Zone"), ui.indicator_name(meta), key,
+    tooltip = maps.tooltip_text(L("Zona", "Zone"), phrases.indicator_name(meta), key,
                                 source_line(version, lang, code, year, sex))
     in_zone = shown if zone is None else shown[shown["zone_id"] == zone]
     view = maps.view_of(None if zone is None else in_zone[["centroid_lon", "centroid_lat"]])
     st.pydeck_chart(maps.deck(comuni_url, zones_url, maps.fill_expression(key, breaks, flag), tooltip, view), height=520)
     legend = maps.legend(breaks, meta["unit"], int(meta["decimals"]), lang, flag)
-    references = "" if flag else ui.references_line(ui.reference_values(code, year, sex), meta["unit"],
+    references = "" if flag else phrases.references_line(comparisons.reference_values(code, year, sex), meta["unit"],
                                                      int(meta["decimals"]))
     st.markdown("  \n".join(f'<span style="display:inline-block;width:1.6em;height:0.9em;background:{colour};'
                             f'border:1px solid #999;margin-right:0.5em"></span>{plain.html(label)}'
                             for colour, label in zip(legend["colour"], legend["label"]))
                 + (f"\n\n{plain.markdown(L('Riferimenti', 'Benchmarks'))}: {plain.markdown(references)}"
                    if references else "")
-                + "\n\n" + ui.small(source_line(version, lang, code, year, sex)), unsafe_allow_html=True)
+                + "\n\n" + phrases.small(source_line(version, lang, code, year, sex)), unsafe_allow_html=True)
 
 
 def zone_table(version: str, lang: str, code: str, year: int, sex: str) -> pd.DataFrame:
@@ -88,12 +88,12 @@ def zone_table(version: str, lang: str, code: str, year: int, sex: str) -> pd.Da
             "zone_name", "comuni", "comuni_without", "share_comuni_without", "residents_without", "share_residents_without"]]
     zone_rows = data.get("observations", code, "zona")
     zone_rows = zone_rows[(zone_rows["period"] == year) & (zone_rows["sex"] == sex)]
-    references = pd.DataFrame(ui.reference_values(code, year, sex), columns=["value", "territory_name", "level"])
+    references = pd.DataFrame(comparisons.reference_values(code, year, sex), columns=["value", "territory_name", "level"])
     return pd.concat([zone_rows[["territory_name", "value", "numerator", "denominator"]],
                       references.drop(columns=["level"])], ignore_index=True)
 
 
-@ui.section
+@replay.section
 def zones_compared(version: str, lang: str, code: str, year: int, sex: str) -> None:
     """Zones ranked: share of residents without the service, or the zone values beside the CM's."""
     meta = data.indicator(code)
@@ -109,7 +109,7 @@ def zones_compared(version: str, lang: str, code: str, year: int, sex: str) -> N
         zone_rows = data.get("observations", code, "zona")
         zone_rows = zone_rows[(zone_rows["period"] == year) & (zone_rows["sex"] == sex)]
         # A total (residents, counts) of the CM or Italia is no yardstick for a zone's: lines only for rates.
-        lines = [] if meta["aggregation"] == "sum" else ui.reference_values(code, year, sex)
+        lines = [] if meta["aggregation"] == "sum" else comparisons.reference_values(code, year, sex)
         st.plotly_chart(charts.ranked_bars(zone_rows, "value", "territory_name", meta["unit"], int(meta["decimals"]),
                                            lang, lines), config={"displayModeBar": False})
         st.caption(plain.markdown((L("Linee: Città metropolitana, Piemonte e Italia (dove ci sono i dati). ",
@@ -133,7 +133,7 @@ def comuni_table(version: str, lang: str, code: str, year: int, sex: str, zone: 
         label=[fmt.flag(v, lang) if flag else fmt.value(v, unit, decimals, lang) for v in in_zone["value"]])
 
 
-@ui.section
+@replay.section
 def comuni_listed(version: str, lang: str, code: str, year: int, sex: str, zone: int | None) -> None:
     """Every comune's value in a table."""
     st.subheader(title(code, year, sex))
@@ -146,21 +146,21 @@ def comuni_listed(version: str, lang: str, code: str, year: int, sex: str, zone:
     st.caption(plain.markdown(source_line(version, lang, code, year, sex)))
 
 
-lang, version = ui.lang(), data.version()
+lang, version = i18n.lang(), data.version()
 introduction(version, lang)
-ui.stop_if_empty(data.get("indicators"))
+notices.stop_if_empty(data.get("indicators"))
 codes, labels, default = indicator_choices(version, lang)
-code = ui.url_select(L("Indicatore", "Indicator"), codes, "indicatore", default, labels.get)
+code = url_state.url_select(L("Indicatore", "Indicator"), codes, "indicatore", default, labels.get)
 if code is None:
     st.stop()
 years, sexes = comune_periods(version, code)
 if not years:
-    ui.no_data_for(version, lang, code)
+    notices.no_data_for(version, lang, code)
     st.stop()
 filters = st.container(horizontal=True)  # one block, where st.columns would send three messages every rerun
-year = ui.url_select(L("Anno", "Year"), years, "anno", years[0], container=filters, width=130)
-sex = ui.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", ui.sex_label, container=filters, width=130)
-ui.zone_list_notice(version, lang)
+year = url_state.url_select(L("Anno", "Year"), years, "anno", years[0], container=filters, width=130)
+sex = url_state.url_select(L("Sesso", "Sex"), sexes, "sesso", "T", phrases.sex_label, container=filters, width=130)
+notices.zone_list_notice(version, lang)
 zone = st.session_state.get("zona")
 
 # Only the open tab is drawn: switching tabs reruns the page (a replay), hidden tabs cost nothing.
@@ -172,10 +172,10 @@ if tab_map.open:
 if tab_zones.open:
     with tab_zones:
         zones_compared(version, lang, code, year, sex)
-        ui.download(lambda: zone_table(version, lang, code, year, sex), f"{code}_{year}_{sex}_zone.csv",
+        notices.download(lambda: zone_table(version, lang, code, year, sex), f"{code}_{year}_{sex}_zone.csv",
                     key="download_zones")
 if tab_table.open:
     with tab_table:
         comuni_listed(version, lang, code, year, sex, zone)
-        ui.download(lambda: comuni_table(version, lang, code, year, sex, zone), f"{code}_{year}_{sex}_comuni.csv",
+        notices.download(lambda: comuni_table(version, lang, code, year, sex, zone), f"{code}_{year}_{sex}_comuni.csv",
                     key="download_comuni")

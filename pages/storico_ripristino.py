@@ -4,12 +4,12 @@ import streamlit as st
 from etl.uploads.service import (UploadRefused, history_display, preview_revert, preview_table, revert_upload,
                                  revertible, upload_history)
 from core.settings import load_settings
-from monitor import data, plain, signin, ui
-from monitor.ui import L
+from monitor import data, i18n, notices, plain, signin
+from monitor.i18n import L
 
 who = signin.require_role("editor")  # re-checked on the server at every run
 settings = load_settings()
-lang = ui.lang()
+lang = i18n.lang()
 st.title(L("Storico e ripristino", "History and undo"))
 st.write(L("Ogni caricamento degli uffici e ogni annullamento, dal più recente. Annullare un caricamento aggiunge una "
            "voce al registro e ricostruisce il warehouse: nessun file viene cancellato.",
@@ -24,7 +24,7 @@ if history.empty:
 else:
     shown = history_display(history, lang)
     st.dataframe(shown, hide_index=True, key="history_table")
-    ui.download(shown, "storico_caricamenti.csv", key="history_download")
+    notices.download(shown, "storico_caricamenti.csv", key="history_download")
 
 active = revertible(history)
 if not active.empty:
@@ -61,4 +61,4 @@ st.write(L("Dati inclusi nel progetto, scaricati dai connettori e caricati dagli
            "Bundled data, connector downloads and uploads, with date, author and status."))
 loads = data.get("loads")
 st.dataframe(loads, hide_index=True, key="loads_table")
-ui.download(loads, "caricamenti_warehouse.csv", key="loads_download")
+notices.download(loads, "caricamenti_warehouse.csv", key="loads_download")

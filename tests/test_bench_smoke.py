@@ -53,7 +53,8 @@ def test_quick_run_covers_every_page_query_and_benchmark(quick_run):
     assert "rerun p95 bare frame" in names
     assert len([n for n in names if n.startswith("rerun p95 ")]) - 1 == pages
     assert {f"query {name}" for name in queries.PAGE_QUERIES} <= set(names)
-    assert {"payload per rerun home", "build", "build national", "memory per session"} <= set(names)
+    assert {"payload per rerun home", "build", "build national", "memory per session", "report pdf 5",
+            "report pdf 001272"} <= set(names)
     assert {"cold view bare frame", "cold view home", "cold view servizi"} <= set(names) or "cold view" in names
     assert any(n.startswith("upload") for n in names) and any(n.startswith("memory after") for n in names)
 

@@ -59,3 +59,19 @@ def test_dumbbell_puts_the_references_below_the_zones_with_hollow_symbols():
 def test_short_names_keep_plotly_defaults():
     grid = pd.DataFrame({"5.1.1": [40.0]}, index=["Pinerolese"])
     assert charts.progress_heatmap(grid, "it").layout.yaxis.ticktext is None
+
+
+def test_heatmap_marks_priority_cells_with_a_symbol_a_border_and_a_legend_entry():
+    grid = pd.DataFrame({"5.1.1": [40.0, None, 5.0], "5.1.2": [None, 10.0, None]}, index=["Intera CM", ZONE, "Due"])
+    marks = pd.DataFrame({"5.1.1": [False, True, True], "5.1.2": [False, False, True]}, index=grid.index)
+    figure = charts.progress_heatmap(grid, "it", marks, "zona <i>prioritaria</i>")
+    text = figure.data[0].text
+    assert text[2][0] == charts.PRIORITY_MARK + " 5%" and text[0][0] == "40%" and text[1][1] == "10%"
+    borders = [(s.x0, s.y0) for s in figure.layout.shapes]              # one heavy border per marked cell
+    assert sorted(borders) == [(-0.5, 0.5), (-0.5, 1.5), (0.5, 1.5)]
+    symbols = figure.data[1]                                             # the symbol where the heatmap has no text
+    assert list(zip(symbols.x, symbols.y)) == [("5.1.1", ESCAPED), ("5.1.2", "Due")]
+    assert set(symbols.text) == {charts.PRIORITY_MARK}
+    legend = [t for t in figure.data if t.showlegend is not False and t.name]
+    assert [t.name for t in legend] == ["zona &lt;i&gt;prioritaria&lt;/i&gt;"] and not tags_in(figure)
+    assert list(figure.layout.yaxis.categoryarray) == list(figure.data[0].y)  # rows in order even when empty

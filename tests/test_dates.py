@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl import sources
 from etl.refresh_cli import refresh_source
-from monitor import ui
+from monitor import i18n, phrases
 from tests.page_text import card_texts
 from tests.sources.fake_servers import add_min_salute
 
@@ -48,16 +48,17 @@ def test_home_cards_read_the_build_date_not_a_package_or_file_date(warehouse):
 
 
 @pytest.fixture
-def italian(monkeypatch):
-    """ui's texts in Italian outside a Streamlit run."""
-    monkeypatch.setattr(ui._outside_run, "lang", "it", raising=False)
+def italian():
+    """The phrases in Italian outside a Streamlit run."""
+    with i18n.speaking("it"):
+        yield
 
 
 def test_provenance_shows_the_release_date_apart_from_the_load_date(italian):
-    line = ui.provenance("Ministero della Salute", 2026, datetime(2026, 12, 4, 9, 30), "etl", "python -m etl refresh",
+    line = phrases.provenance("Ministero della Salute", 2026, datetime(2026, 12, 4, 9, 30), "etl", "python -m etl refresh",
                          released_on=date(2026, 11, 1))
     assert line == "Fonte: Ministero della Salute, 2026 · pubblicato il 01/11/2026 · caricato il 04/12/2026"
-    assert ui.provenance("Istat", 2023, datetime(2026, 12, 4), "bundled", "bundled", released_on=None) == \
+    assert phrases.provenance("Istat", 2023, datetime(2026, 12, 4), "bundled", "bundled", released_on=None) == \
         "Fonte: Istat, 2023 · caricato il 04/12/2026"
 
 

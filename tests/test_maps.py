@@ -49,3 +49,19 @@ def test_properties_hold_names_as_text():
     assert properties["z"].replace(plain.WORD_JOINER, "") == ZONE and "&lt;" not in properties["z"]
     assert properties["n"].replace(plain.WORD_JOINER, "") == NAME
     assert not re.search(r"{\w", properties["z"] + properties["n"])   # no placeholder can form in them
+
+
+def test_priority_zone_map_fills_by_mark_and_keeps_its_tooltip_literal():
+    outline = '{"type": "Polygon", "coordinates": [[[7.0, 45.0], [7.1, 45.0], [7.1, 45.1], [7.0, 45.0]]]}'
+    geometry = pd.DataFrame({"level": ["comune", "zona", "zona", "zona"], "code": ["001191", "1", "2", "3"],
+                             "name": ["Pinerolo", "Uno", "Due", "Tre"], "zone_id": [5, 1, 2, 3],
+                             "geojson": ["{}", outline, outline, outline]})
+    collection = maps.priority_zone_collection(geometry, {1: "strategy", 2: "actions", 3: ""}, {1: f"Nota {ZONE}"})
+    properties = [f["properties"] for f in collection["features"]]
+    assert [p["f"] for p in properties] == [maps.PRIORITY_FILL["strategy"], maps.PRIORITY_FILL["actions"],
+                                            maps.PRIORITY_FILL[None]]
+    assert properties[0]["w"] > properties[2]["w"]                     # a priority zone is also outlined heavily
+    deck = maps.priority_deck(collection, [{"position": [7.0, 45.0], "text": "1"}])
+    tooltip = _get_pydeck_tooltip(deck)
+    assert set(tooltip) == {"text", "style"} and tooltip["text"] == "{t}"
+    assert shown_by_deck_gl(tooltip["text"], properties[0]).replace(plain.WORD_JOINER, "") == f"Nota {ZONE}"

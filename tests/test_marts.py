@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from etl import build
-from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS
+from etl.inputs import COVERAGE_COLUMNS, OBSERVATION_COLUMNS, PRIORITY_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS
 
 # Three comuni in two zones; a count with its flag, an additive rate by sex with its F − M gap, a plain figure.
 TERRITORY = """
@@ -58,7 +58,8 @@ select * from (values ('italia', 'IT', null, 5), ('regione', '01', '01', 4), ('r
 """
 
 
-def marts(observations: str = "", progress: str = "", targets: str = "", national: str = "") -> duckdb.DuckDBPyConnection:
+def marts(observations: str = "", progress: str = "", targets: str = "", national: str = "",
+          priority: str = "") -> duckdb.DuckDBPyConnection:
     """An in-memory warehouse with TERRITORY, filled by the marts from the given staging rows."""
     con = duckdb.connect()
     con.execute(build.read_sql("schema.sql"))
@@ -68,7 +69,9 @@ def marts(observations: str = "", progress: str = "", targets: str = "", nationa
                           "stg_national": staged(national, OBSERVATION_COLUMNS + ["source_code"]),
                           "national_area": NATIONAL_AREA,
                           "stg_action_progress": staged(progress, PROGRESS_COLUMNS),
-                          "stg_indicator_target": staged(targets, TARGET_COLUMNS)})
+                          "stg_indicator_target": staged(targets, TARGET_COLUMNS),
+                          "stg_priority_zone": staged(priority, PRIORITY_COLUMNS),
+                          "stg_load_coverage": pd.DataFrame(columns=["load_id", *COVERAGE_COLUMNS])})
     return con
 
 
@@ -210,6 +213,39 @@ plain,zona,4,T,2030,40,u1,2,1
                      "order by all") == [("plain", "cm", "001", 60.0, "u2"), ("plain", "zona", "4", 40.0, "u1")]
 
 
+def test_load_coverage_lists_what_each_load_brings_even_rows_later_loads_replace():
+    con = marts(observations="""
+indicator_code,level,territory_code,period,sex,value,load_id,batch_seq,row_seq
+plain,comune,001001,2021,T,1,a,2,0
+plain,comune,001001,2023,T,2,a,2,1
+plain,comune,001001,2023,T,3,b,3,0
+""", progress="""
+action_code,zone_id,as_of,status,percent,load_id,batch_seq,row_seq
+5.1.1,,2025-12-31,avviata,10,b,3,1
+5.1.1,3,2026-01-31,avviata,5,b,3,2
+""", targets="""
+indicator_code,level,territory_code,sex,baseline_period,target_period,target_value,load_id,batch_seq,row_seq
+plain,cm,001,T,2020,2030,50,c,4,0
+""")
+    assert rows(con, "select * from load_coverage order by all") == [
+        ("a", "indicator", "plain", 2, 2021, 2023), ("b", "action", "5.1.1", 2, 2025, 2026),
+        ("b", "indicator", "plain", 1, 2023, 2023), ("c", "target", "plain", 1, 2020, 2030)]
+
+
+def test_a_code_takes_the_priority_zones_of_the_latest_load_that_lists_it():
+    con = marts(priority="""
+plan_code,zone_id,note,load_id,batch_seq,row_seq
+5.3,1,montagna,u1,2,0
+5.3,2,,u1,2,1
+5.1.1,2,,u1,2,2
+5.3,2,di nuovo,u2,3,0
+5.2,1,,u2,3,1
+""")
+    # u2 gives 5.3 the zone 2 alone (zone 1 is no longer a priority of it); 5.1.1 keeps u1's zone
+    assert rows(con, "select plan_code, zone_id, note, load_id from priority_zone order by all") == [
+        ("5.1.1", 2, None, "u1"), ("5.2", 1, None, "u2"), ("5.3", 2, "di nuovo", "u2")]
+
+
 @pytest.mark.parametrize("break_link, problems", [
     ("update observation_load set load_id = 'x'", {"caricamento sconosciuto", "load_id non tra i suoi caricamenti"}),
     ("delete from observation_load", {"load_id non tra i suoi caricamenti"}),
@@ -225,3 +261,14 @@ def test_the_load_link_check_names_a_broken_link(break_link, problems):
     assert con.execute(check).fetchall() == []
     con.execute(break_link)
     assert {row[-1] for row in con.execute(check).fetchall()} == problems
+
+
+def test_load_coverage_lists_the_plan_codes_a_priority_zones_load_brings():
+    con = marts(priority="""
+plan_code,zone_id,note,load_id,batch_seq,row_seq
+5.3,1,,u1,2,0
+5.3,2,,u1,2,1
+5.1.1,2,,u1,2,2
+""")
+    assert rows(con, "select * from load_coverage where subject = 'priority' order by all") == [
+        ("u1", "priority", "5.1.1", 1, None, None), ("u1", "priority", "5.3", 2, None, None)]

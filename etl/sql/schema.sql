@@ -9,7 +9,13 @@ create table source (
     title_en varchar not null,
     url varchar,
     licence varchar not null,
-    citation varchar not null
+    citation varchar not null,
+    -- the producer's release calendar (`[sources.<code>.calendar]` in its TOML), only as the producer states it
+    release_frequency varchar,    -- EU frequency code (ANNUAL, CONT, …); null: not stated
+    release_schedule_it varchar,  -- the stated schedule in words
+    release_schedule_en varchar,
+    release_calendar_url varchar, -- where it is stated
+    next_release date             -- a release date the producer announced; null: none announced
 );
 
 create table load (
@@ -23,7 +29,24 @@ create table load (
     rows integer not null,
     status varchar not null check (status in ('active', 'superseded', 'reverted')),
     note varchar,
-    released_on date
+    released_on date,
+    -- what the load changed in the published rows when it entered (an upload's preview, a revert's diff, a
+    -- download's comparison at refresh time); null: not recorded (bundled files, older downloads)
+    rows_added integer,
+    rows_changed integer,
+    rows_removed integer
+);
+
+-- What each load brings: the indicators (of observations or of targets), actions or zone list it touches, with its
+-- rows and the periods they cover. A reverted upload keeps what it brought; a revert lists what it took back.
+create table load_coverage (
+    load_id varchar not null,
+    subject varchar not null check (subject in ('indicator', 'target', 'action', 'zone_list', 'priority')),
+    code varchar not null,
+    rows integer not null,
+    first_period integer,
+    last_period integer,
+    primary key (load_id, subject, code)
 );
 
 create table zone (
@@ -169,6 +192,15 @@ create table indicator_target (
     note varchar,
     load_id varchar not null,
     primary key (indicator_code, level, territory_code, sex)
+);
+
+-- The plan's priority zones (its maps are images in the plan document: officials upload them as a list).
+create table priority_zone (
+    plan_code varchar not null,   -- a strategy (5.1) or an action (5.1.1) of the plan
+    zone_id integer not null,
+    note varchar,
+    load_id varchar not null,
+    primary key (plan_code, zone_id)
 );
 
 create table build_info (

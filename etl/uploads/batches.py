@@ -7,7 +7,8 @@ from typing import Sequence
 import pandas as pd
 
 from etl import reference
-from etl.inputs import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS, LoadBatch
+from etl.inputs import (COVERAGE_COLUMNS, OBSERVATION_COLUMNS, PRIORITY_COLUMNS, PROGRESS_COLUMNS, TARGET_COLUMNS,
+                        LoadBatch)
 from etl.reference import Problem, ReferenceDataError
 from etl.uploads import ledger
 from etl.uploads.templates import TEMPLATES
@@ -22,7 +23,7 @@ def created_at(entry: dict) -> datetime:
 
 def kind_label(kind: str) -> str:
     """'Osservazioni degli indicatori', or 'formato nativo mef'."""
-    return TEMPLATES[kind].title_it if kind in TEMPLATES else "formato nativo " + kind.split(":", 1)[-1]
+    return TEMPLATES[kind].title.it if kind in TEMPLATES else "formato nativo " + kind.split(":", 1)[-1]
 
 
 def ledger_batches(settings, pending: Sequence[dict] = ()) -> list[LoadBatch]:
@@ -31,24 +32,61 @@ def ledger_batches(settings, pending: Sequence[dict] = ()) -> list[LoadBatch]:
     entries = [*ledger.read_entries(settings), *pending]
     status = ledger.statuses(entries)
     sources = reference.load_indicators().set_index("code")["source_code"] if entries else pd.Series(dtype=object)
-    return [batch_of(entry, status[entry["id"]], settings, sources) for entry in entries]
+    by_id = {entry["id"]: entry for entry in entries}
+    return [batch_of(entry, status[entry["id"]], settings, sources, by_id.get(entry.get("reverts"))) for entry in entries]
 
 
-def batch_of(entry: dict, status: str, settings, indicator_sources: pd.Series) -> LoadBatch:
-    """The LoadBatch of a ledger entry; an active upload brings its typed rows."""
+def batch_of(entry: dict, status: str, settings, indicator_sources: pd.Series, reverted: dict | None = None) -> LoadBatch:
+    """The LoadBatch of a ledger entry with the change counts recorded in it; an active upload brings its typed
+    rows, a reverted one and a revert what the upload brought (load_coverage)."""
+    changes = entry.get("summary") or None
     if entry["event"] == "revert":
         note = f"annulla {entry['reverts']}" + (f": {entry['reason']}" if entry.get("reason") else "")
-        return LoadBatch(entry["id"], "revert", None, created_at(entry), entry["by"], entry.get("file_name"),
-                         note=note)
+        source = (reverted.get("source_code") or UPLOAD_SOURCE) if reverted else None   # the reverted upload's
+        return LoadBatch(entry["id"], "revert", source, created_at(entry), entry["by"], entry.get("file_name"),
+                         note=note, changes=changes,
+                         coverage=stored_coverage(settings, reverted) if reverted else None)
     batch = LoadBatch(entry["id"], "upload", entry.get("source_code") or UPLOAD_SOURCE, created_at(entry),
-                      entry["by"], entry["file_name"], entry["sha256"], status=status, note=kind_label(entry["kind"]))
+                      entry["by"], entry["file_name"], entry["sha256"], status=status, note=kind_label(entry["kind"]),
+                      changes=changes)
     if status != "active":
+        batch.coverage = stored_coverage(settings, entry)
         return batch
     rows = ledger.read_rows(settings, entry["sha256"])
     if rows is None:
         rows = typed_rows_again(entry, settings)
     _attach(batch, rows, entry, indicator_sources)
     return batch
+
+
+def stored_coverage(settings, entry: dict) -> pd.DataFrame | None:
+    """What an upload brought (COVERAGE_COLUMNS), from the typed rows kept beside its file; None without them."""
+    rows = ledger.read_rows(settings, entry["sha256"])
+    return None if rows is None else coverage_of(entry["kind"], rows)
+
+
+def coverage_of(kind: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """The indicators (observations or targets), actions or zone list of an upload's rows, with rows and periods."""
+    if kind == "zones":
+        return pd.DataFrame([("zone_list", "zone_omogenee", len(rows), None, None)], columns=COVERAGE_COLUMNS)
+    if kind == "priority_zones":
+        counts = rows.groupby("plan_code").size()
+        return pd.DataFrame({"subject": "priority", "code": counts.index, "rows": counts.values,
+                             "first_period": None, "last_period": None})[COVERAGE_COLUMNS]
+    if kind == "progress":
+        years = pd.to_datetime(rows["as_of"]).dt.year
+        frame = rows.assign(code=rows["action_code"], first=years, last=years)
+        subject = "action"
+    elif kind == "targets":
+        periods = rows["target_period"].fillna(rows["baseline_period"])
+        frame = rows.assign(code=rows["indicator_code"], first=rows["baseline_period"].fillna(periods), last=periods)
+        subject = "target"
+    else:
+        frame = rows.assign(code=rows["indicator_code"], first=rows["period"], last=rows["period"])
+        subject = "indicator"
+    grouped = frame.groupby("code").agg(rows=("code", "size"), first_period=("first", "min"),
+                                        last_period=("last", "max")).reset_index()
+    return grouped.assign(subject=subject)[COVERAGE_COLUMNS]
 
 
 def typed_rows_again(entry: dict, settings) -> pd.DataFrame:
@@ -76,6 +114,8 @@ def _attach(batch: LoadBatch, rows: pd.DataFrame, entry: dict, indicator_sources
         batch.targets = rows[TARGET_COLUMNS]
     elif kind == "zones":
         batch.zones = rows[["codice_istat", "comune", "zona_id", "zona_nome"]]
+    elif kind == "priority_zones":
+        batch.priority_zones = rows[PRIORITY_COLUMNS]
     else:
         registry_source = rows["indicator_code"].map(indicator_sources)
         given = rows["source_code"] if "source_code" in rows else pd.Series(None, index=rows.index)

@@ -9,9 +9,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-LEVELS = ["comune", "zona", "cm"]
+from core.territory import CM_CODE, LEVELS as TERRITORY_LEVELS
+
+LEVELS = list(TERRITORY_LEVELS)  # the levels an upload may name, in their code order
 SEXES = ["F", "M", "T"]
-CM_CODE = "001"
 KEY_LISTS = {"level": "level", "sex": "sex", "codice_istat": "comuni", "territory_code": "territory"}
 
 

@@ -90,7 +90,7 @@ def run_revert(args) -> int:
 def run_template(args) -> int:
     """Print the template CSV on stdout and the meaning of its columns on stderr."""
     sys.stdout.write(service.template_text(args.kind))
-    print(f"# {service.TEMPLATES[args.kind].title_it}: colonne", file=sys.stderr)
+    print(f"# {service.TEMPLATES[args.kind].title.it}: colonne", file=sys.stderr)
     for name, meaning, required in service.meanings(args.kind):
         print(f"#   {name}{'' if required else ' (facoltativa)'}: {meaning}", file=sys.stderr)
     return 0

@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.territory import CM_CODE, CM_ISTAT_CODES
 from etl import cell_rules as rules
 from etl.uploads.arrow_strings import arrow_text, data_bytes, may_contain, per_distinct, text_series
 
@@ -233,7 +234,8 @@ def _zone_rules(cells):
 
 def _cm_rules(cells):
     """to_territory_code's rules for the CM over ASCII cells: 1 or 201, with any leading zeros, is 001."""
-    return pc.if_else(pa.array(_matches(cells, r"^0*(1|201)$")), _text("001"), cells)
+    numbers = "|".join(str(code) for code in CM_ISTAT_CODES)
+    return pc.if_else(pa.array(_matches(cells, rf"^0*({numbers})$")), _text(CM_CODE), cells)
 
 
 def _territory_rules(cells, level):

@@ -70,11 +70,26 @@ def _publish(settings, entry: dict, progress, summarise: bool) -> None:
             raise
         if summarise and live.exists():
             entry["summary"] = counts(diff_warehouses(live, trial))
+            _record_counts(trial, entry)
         ledger.append_entry(settings, entry)
         progress(0, 0, f"Registro aggiornato: {entry['id']}")
         os.replace(trial, live)
         ledger._fsync_dir(live.parent)
     progress(0, 0, f"Pubblicato: {entry['id']}")
+
+
+def _record_counts(trial: Path, entry: dict) -> None:
+    """Write the counts found by comparing the trial warehouse with the live one into the trial's load row, as a
+    build from the ledger with this entry writes them."""
+    con = duckdb.connect(str(trial))
+    try:
+        con.execute("update load set rows_added = ?, rows_changed = ?, rows_removed = ? where load_id = ?",
+                    [entry["summary"]["added"], entry["summary"]["changed"], entry["summary"]["removed"], entry["id"]])
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    with open(trial, "rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def refuse_unread(raw_bytes: bytes, by: str, settings) -> None:

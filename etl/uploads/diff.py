@@ -28,6 +28,7 @@ SHAPES = {
     "targets": ("published_targets", ["indicator_code", "level", "territory_code", "sex"],
                 ["baseline_period", "baseline_value", "target_period", "target_value"], "obiettivi"),
     "zones": ("published_zones", ["codice_istat"], ["zona_id", "zona_nome"], "zone omogenee"),
+    "priority_zones": ("published_priority_zones", ["plan_code", "zone_id"], ["note"], "zone prioritarie"),
 }
 
 
@@ -249,6 +250,10 @@ def diff_against_published(parsed: pd.DataFrame, warehouse_path: Path) -> pd.Dat
         return compare(parsed.iloc[0:0], parsed, key, fields, table, removed=False)
     if kind == "indicators" and len(parsed) and _labelled_by_key(parsed, key):
         return observation_changes(parsed, warehouse_path)
+    if kind == "priority_zones":     # a file gives the whole set of each code it lists: the rest of it goes
+        current = published(warehouse_path, query)
+        listed = current[current["plan_code"].isin(parsed["plan_code"])]
+        return compare(listed, parsed, key, fields, table, removed=True)
     codes = sorted(parsed["indicator_code"].unique().tolist()) if "indicator_code" in parsed else None
     current = published(warehouse_path, query, codes) if kind != "zones" else published(warehouse_path, query)
     return compare(current, parsed, key, fields, table, removed=False)

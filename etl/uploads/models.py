@@ -42,10 +42,11 @@ FIRST_YEAR = 1990
 
 @lru_cache(maxsize=4)
 def models(registry: Registry) -> dict[str, type[pa.DataFrameModel]]:
-    """The model of each template (indicators, progress, targets, zones), its checks bound to the registry."""
+    """The model of each template (indicators, progress, targets, zones, priority_zones), its checks bound to the
+    registry."""
     rules = RegistryChecks(registry)
     return {"indicators": _indicator_rows(rules), "progress": _progress_rows(rules), "targets": _target_rows(rules),
-            "zones": _zone_rows(rules)}
+            "zones": _zone_rows(rules), "priority_zones": _priority_zone_rows(rules)}
 
 
 def _indicator_rows(rules: RegistryChecks) -> type[pa.DataFrameModel]:
@@ -282,3 +283,35 @@ def _zone_rows(rules: RegistryChecks) -> type[pa.DataFrameModel]:
             return zones.isin(rules.registry.zone_ids)
 
     return ZoneRows
+
+
+def _priority_zone_rows(rules: RegistryChecks) -> type[pa.DataFrameModel]:
+    """The priority zones model, its checks bound to the registry's rules."""
+
+    class PriorityZoneRows(pa.DataFrameModel):
+        """The plan's priority zones: one row per strategy or action × zone."""
+
+        plan_code: Series[Text]
+        zone_id: Series[pd.Int64Dtype]      # nullable type, not nullable: an unreadable cell is blanked for a 2nd pass
+        note: Series[Text] = pa.Field(nullable=True)
+
+        class Config:
+            strict = True
+            coerce = True
+
+        @pa.dataframe_check(name="multiple_fields_uniqueness", ignore_na=False)
+        def unique_key(cls, df: pd.DataFrame) -> Series[bool]:
+            """No two rows with the same key (pandera's Config.unique, computed from integer codes)."""
+            return rules.unique_rows(df, ["plan_code", "zone_id"])
+
+        @pa.check("plan_code", name="plan_code:known_plan_code")
+        def known_plan_code(cls, codes: Series[str]) -> Series[bool]:
+            """Strategy or action codes of the plan."""
+            return is_in(codes, rules.registry.strategies | rules.registry.actions)
+
+        @pa.check("zone_id", name="zone_id:known_zone")
+        def known_zone(cls, zones: Series[pd.Int64Dtype]) -> Series[bool]:
+            """Zones 1–11."""
+            return zones.isna() | zones.isin(rules.registry.zone_ids)
+
+    return PriorityZoneRows

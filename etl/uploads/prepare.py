@@ -60,6 +60,8 @@ def typed_cells(table, template: Template) -> tuple[pd.DataFrame, str]:
     if "territory_code" in cells:
         levels = cells["level"] if "level" in cells else pd.Series(None, index=cells.index)
         cells["territory_code"] = column_to_territory_code(levels, cells["territory_code"])
+    if "plan_code" in cells:        # a strategy typed as a number in a sheet reads 5,1: the plan writes 5.1
+        cells["plan_code"] = cells["plan_code"].str.replace(",", ".", regex=False)
     if "codice_istat" in cells:
         cells["codice_istat"] = column_to_comune_code(cells["codice_istat"])
     return cells, decimal
@@ -136,6 +138,8 @@ def check(typed: pd.DataFrame, cells: pd.DataFrame, template: Template, registry
     checked, first, wrong_type = run_model(model, typed, cells, template.key, registry, numeric)
     found += first
     if wrong_type:  # a second pass with unreadable cells emptied finds the other problems of those columns
+        unreadable = {column for _index, column in wrong_type}    # the first pass checked their text, not their values
+        found = [p for p in found if p["column"] not in unreadable or problems.is_wrong_type(p["message"])]
         _, second, _ = run_model(model, _blank(typed, wrong_type), cells, template.key, registry, numeric)
         found += [p for p in second if (p["row"], p["column"]) not in wrong_type]
     if checked is not None and template.kind == "zones" and not found:

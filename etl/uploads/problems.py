@@ -32,6 +32,7 @@ CHECK_MESSAGES = {
     "matches_ratio": "il valore non corrisponde a numeratore / denominatore",
     "sum_is_value": "per un conteggio il numeratore deve essere uguale al valore",
     "known_action": "azione sconosciuta: non è tra le azioni dell'Asse 5 (5.1.1 … 5.5.3)",
+    "known_plan_code": "codice sconosciuto: non è una strategia (5.1 … 5.5) né un'azione (5.1.1 … 5.5.3) dell'Asse 5",
     "known_zone": "zona sconosciuta: le zone omogenee sono numerate da 1 a 11",
     "plausible_date": "data non plausibile: deve essere tra il 01/01/2015 e oggi",
     "known_comune": "codice Istat sconosciuto: non è un comune della Città metropolitana di Torino",
@@ -39,6 +40,7 @@ CHECK_MESSAGES = {
     "something_given": "manca sia il valore di partenza sia l'obiettivo",
     "after_baseline": "l'anno dell'obiettivo deve venire dopo l'anno di partenza",
 }
+WRONG_TYPE = "tipo di dato non valido"
 _BOUND = re.compile(r"^(greater_than_or_equal_to|greater_than|less_than_or_equal_to|less_than)\((.*)\)$")
 _BOUND_WORDS = {"greater_than_or_equal_to": "almeno", "greater_than": "maggiore di",
                 "less_than_or_equal_to": "al massimo", "less_than": "minore di"}
@@ -48,6 +50,11 @@ def with_number_hint(problems: list[dict], decimal: str) -> list[dict]:
     """Say how numbers are written in this file next to every 'not a number' problem."""
     return [{**p, "message": f"{NOT_A_NUMBER}: {NUMBER_HINTS[decimal]}"} if p["message"] == NOT_A_NUMBER else p
             for p in problems]
+
+
+def is_wrong_type(message: str) -> bool:
+    """True for the message of a cell that could not be read as its column's type."""
+    return message == WRONG_TYPE or message in TYPE_MESSAGES.values()
 
 
 def frame(problems: list[dict]) -> pd.DataFrame:
@@ -93,7 +100,7 @@ def _message(check: str, column: str, value, row: pd.Series | None, registry) ->
         return CHECK_MESSAGES[name]
     if check.startswith(("coerce_dtype", "dtype")):
         dtype = re.search(r"'(.+)'", check)
-        return TYPE_MESSAGES.get(dtype[1] if dtype else "", "tipo di dato non valido")
+        return TYPE_MESSAGES.get(dtype[1] if dtype else "", WRONG_TYPE)
     if check == "not_nullable":
         return "valore obbligatorio mancante"
     if check.startswith("isin"):

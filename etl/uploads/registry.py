@@ -1,4 +1,5 @@
-"""What uploads are checked against: indicators, comuni (and merged ones), zones, actions, sources, value ranges."""
+"""What uploads are checked against: indicators, comuni (and merged ones), zones, strategies and actions, sources,
+value ranges."""
 from __future__ import annotations
 
 import math
@@ -8,12 +9,12 @@ from functools import lru_cache
 
 import pandas as pd
 
+from core.territory import CM_CODE
 from etl import reference
 from etl.sources import istat_geopop
 
 MERGED_FILE = reference.REFERENCE_DIR / "comuni_soppressi.csv"
 RANGES_FILE = reference.REFERENCE_DIR / "value_ranges.csv"
-CM_CODE = "001"
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,6 +26,7 @@ class Registry:
     comuni: dict[str, str]          # Istat code → name
     merged: dict[str, dict]         # old Istat code → comune, confluito_in, comune_nuovo, dal
     zone_ids: frozenset[int]
+    strategies: frozenset[str]      # the plan's strategy codes (5.1 …) and action codes (5.1.1 …)
     actions: frozenset[str]
     sources: frozenset[str]
     ranges: dict[str, tuple[float, float, str]]  # indicator → (min, max, reason); ±inf when open
@@ -68,6 +70,7 @@ def load_registry(year: int, province_code: int) -> Registry:
         comuni=dict(zip(comuni["istat_code"], comuni["name"])),
         merged=merged.to_dict("index"),
         zone_ids=frozenset(reference.PUBLISHED_ZONE_COUNTS),
+        strategies=frozenset(s["code"] for s in plan["strategy"]),
         actions=frozenset(a["code"] for a in plan["action"]),
         sources=frozenset(reference.load_sources()),
         ranges=_ranges(indicators),
@@ -80,5 +83,4 @@ def current_registry(settings=None) -> Registry:
         from core.settings import load_settings
 
         settings = load_settings()
-    years = settings.build.get("population_years", [2022, 2023])
-    return load_registry(int(max(years)), int(settings.build.get("province_code", 1)))
+    return load_registry(settings.territory.latest_year, settings.territory.province_code)

@@ -7,24 +7,24 @@ import pandas as pd
 
 from etl.uploads.diff import Preview
 from core import progress_status
+from core.bilingual import Text, in_language
 
-PROBLEM_HEADERS = {"it": {"row": "Riga", "column": "Colonna", "value": "Valore", "message": "Problema"},
-                   "en": {"row": "Row", "column": "Column", "value": "Value", "message": "Problem"}}
-CHANGE_WORDS = {"added": "aggiunta", "changed": "modificata", "removed": "tolta", "unchanged": "invariata"}
+PROBLEM_HEADERS = {"row": Text("Riga", "Row"), "column": Text("Colonna", "Column"), "value": Text("Valore", "Value"),
+                   "message": Text("Problema", "Problem")}
+CHANGE_WORDS = {"added": Text("aggiunta", "added"), "changed": Text("modificata", "changed"),
+                "removed": Text("tolta", "removed"), "unchanged": Text("invariata", "unchanged")}
 # The fields a preview compares (etl/uploads/diff.py SHAPES), in words.
 FIELD_LABELS = {
-    "it": {"value": "valore", "status": "stato", "percent": "avanzamento (%)",
-           "funds_allocated": "risorse stanziate (€)", "funds_spent": "risorse spese (€)", "note": "nota",
-           "baseline_period": "anno di partenza", "baseline_value": "valore di partenza",
-           "target_period": "anno dell'obiettivo",
-           "target_value": "valore obiettivo", "zona_id": "zona", "zona_nome": "nome della zona"},
-    "en": {"value": "value", "status": "status", "percent": "progress (%)", "funds_allocated": "funds allocated (€)",
-           "funds_spent": "funds spent (€)", "note": "note", "baseline_period": "baseline year",
-           "baseline_value": "baseline value", "target_period": "target year", "target_value": "target value",
-           "zona_id": "zone", "zona_nome": "zone name"},
+    "value": Text("valore", "value"), "status": Text("stato", "status"), "percent": Text("avanzamento (%)", "progress (%)"),
+    "funds_allocated": Text("risorse stanziate (€)", "funds allocated (€)"),
+    "funds_spent": Text("risorse spese (€)", "funds spent (€)"), "note": Text("nota", "note"),
+    "baseline_period": Text("anno di partenza", "baseline year"),
+    "baseline_value": Text("valore di partenza", "baseline value"),
+    "target_period": Text("anno dell'obiettivo", "target year"), "target_value": Text("valore obiettivo", "target value"),
+    "zona_id": Text("zona", "zone"), "zona_nome": Text("nome della zona", "zone name"),
 }
 YEARS_AND_CODES = {"baseline_period", "target_period", "zona_id"}   # numbers shown without thousands separators
-WHOLE_ROW = {"it": "riga intera", "en": "whole row"}
+WHOLE_ROW = Text("riga intera", "whole row")
 ITALIAN_MARKS = str.maketrans(",.", ".,")                           # 1,234.5 → 1.234,5
 ISO_DATE = r"\b(\d{4})-(\d{2})-(\d{2})\b"                          # in a key: 2026-10-31 → 31/10/2026
 
@@ -39,16 +39,15 @@ def summary_text(summary: dict | None) -> str:
 
 def how_many(count: int, lang: str = "it") -> str:
     """'1 problema', '3 problemi' (or English)."""
-    if lang == "en":
-        return f"{count} problem" + ("" if count == 1 else "s")
-    return f"{count} problema" if count == 1 else f"{count} problemi"
+    return (Text(f"{count} problema", f"{count} problem") if count == 1 else
+            Text(f"{count} problemi", f"{count} problems")).in_(lang)
 
 
 def problems_table(problems: pd.DataFrame, lang: str = "it") -> pd.DataFrame:
     """Problems with headers in the view's language; the whole-file ones say so in the row column."""
     shown = problems.copy()
-    shown["row"] = shown["row"].astype(object).where(shown["row"].notna(), "file" if lang == "en" else "intero file")
-    return shown.rename(columns=PROBLEM_HEADERS[lang])
+    shown["row"] = shown["row"].astype(object).where(shown["row"].notna(), Text("intero file", "file").in_(lang))
+    return shown.rename(columns=in_language(PROBLEM_HEADERS, lang))
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -117,27 +116,21 @@ def history_text(table: pd.DataFrame) -> str:
     return text_table(shown[["id", "at", "by", "file_name", "kind", "rows", "summary", "status", "reverts"]])
 
 
-PREVIEW_HEADERS = {"it": {"change": "Modifica", "table": "Tabella", "key": "Chiave", "field": "Campo", "old": "Prima",
-                          "new": "Dopo"},
-                   "en": {"change": "Change", "table": "Table", "key": "Key", "field": "Field", "old": "Before",
-                          "new": "After"}}
-CHANGE_WORDS_EN = {"added": "added", "changed": "changed", "removed": "removed", "unchanged": "unchanged"}
+PREVIEW_HEADERS = {"change": Text("Modifica", "Change"), "table": Text("Tabella", "Table"), "key": Text("Chiave", "Key"),
+                   "field": Text("Campo", "Field"), "old": Text("Prima", "Before"), "new": Text("Dopo", "After")}
 # An upload's status in the ledger (not an action's progress status: see prepare.STATUS_BY_LABEL), in words.
-LOAD_STATUS_WORDS = {"it": {"active": "attivo", "reverted": "annullato"},
-                     "en": {"active": "active", "reverted": "reverted"}}
-HISTORY_HEADERS = {"it": {"id": "Identificativo", "at": "Data e ora", "by": "Chi", "file_name": "File", "kind": "Tipo",
-                          "rows": "Righe", "summary": "Modifiche", "status": "Stato", "reverts": "Annulla",
-                          "reason": "Motivo"},
-                   "en": {"id": "Id", "at": "Date and time", "by": "Who", "file_name": "File", "kind": "Kind",
-                          "rows": "Rows", "summary": "Changes", "status": "Status", "reverts": "Undoes",
-                          "reason": "Reason"}}
+LOAD_STATUS_WORDS = {"active": Text("attivo", "active"), "reverted": Text("annullato", "reverted")}
+HISTORY_HEADERS = {"id": Text("Identificativo", "Id"), "at": Text("Data e ora", "Date and time"), "by": Text("Chi", "Who"),
+                   "file_name": Text("File", "File"), "kind": Text("Tipo", "Kind"), "rows": Text("Righe", "Rows"),
+                   "summary": Text("Modifiche", "Changes"), "status": Text("Stato", "Status"),
+                   "reverts": Text("Annulla", "Undoes"), "reason": Text("Motivo", "Reason")}
 
 
 def preview_table(preview: Preview, lang: str = "it") -> pd.DataFrame:
     """The changes of a preview (unchanged rows left out) with headers, field names, dates and numbers in the view's
     language, as text; an added or removed row of several fields as «field: value» pairs; the table column only when
     the preview spans more than one table."""
-    words = CHANGE_WORDS if lang == "it" else CHANGE_WORDS_EN
+    words = in_language(CHANGE_WORDS, lang)
     changes = preview.changes[preview.changes["change"] != "unchanged"].drop(columns=["delta"])
     if changes["table"].nunique() < 2:
         changes = changes.drop(columns=["table"])
@@ -147,15 +140,15 @@ def preview_table(preview: Preview, lang: str = "it") -> pd.DataFrame:
                            key=changes["key"].astype(str).str.replace(ISO_DATE, r"\3/\2/\1", regex=True),
                            field=[field for field, _old, _new in fields],
                            old=[old for _field, old, _new in fields], new=[new for _field, _old, new in fields])
-    return shown.rename(columns=PREVIEW_HEADERS[lang])
+    return shown.rename(columns=in_language(PREVIEW_HEADERS, lang))
 
 
 def _fields_shown(field: str, old, new, lang: str) -> tuple[str, str, str]:
     """(field, old, new) of one preview row in words; a whole row's fields as 'name: value · name: value'."""
-    labels = FIELD_LABELS[lang]
+    labels = in_language(FIELD_LABELS, lang)
     if not isinstance(old, dict) and not isinstance(new, dict):
         return labels.get(field, field), cell_text(old, field, lang), cell_text(new, field, lang)
-    return WHOLE_ROW[lang], *(" · ".join(f"{labels.get(name, name)}: {cell_text(value, name, lang)}"
+    return WHOLE_ROW.in_(lang), *(" · ".join(f"{labels.get(name, name)}: {cell_text(value, name, lang)}"
                                          for name, value in side.items()) if isinstance(side, dict) else ""
                               for side in (old, new))
 
@@ -178,6 +171,6 @@ def cell_text(value, field: str = "", lang: str = "it") -> str:
 def history_display(history: pd.DataFrame, lang: str = "it") -> pd.DataFrame:
     """The ledger history with headers and statuses in the view's language."""
     shown = history.drop(columns=["event", "sha256"])
-    shown = shown.assign(status=shown["status"].map(LOAD_STATUS_WORDS[lang]),
+    shown = shown.assign(status=shown["status"].map(in_language(LOAD_STATUS_WORDS, lang)),
                          at=shown["at"].dt.strftime("%d/%m/%Y %H:%M"))
-    return shown.rename(columns=HISTORY_HEADERS[lang])
+    return shown.rename(columns=in_language(HISTORY_HEADERS, lang))

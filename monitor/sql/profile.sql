@@ -16,7 +16,7 @@ select i.code, i.name_it, i.name_en, i.unit, i.decimals, i.polarity, i.strategy_
        t.sex, t.period, t.value,
        zo.value as zone_value, cm.value as cm_value, re.value as region_value, it.value as italy_value,
        rb.name_it as region_name_it, rb.name_en as region_name_en,
-       s.producer, l.created_at as loaded_at, l.kind as load_kind, l.created_by as loaded_by
+       t.source_code, s.producer, l.created_at as loaded_at, l.kind as load_kind, l.created_by as loaded_by
 from target t
 join indicator i on i.code = t.indicator_code
 left join observation zo on zo.indicator_code = t.indicator_code and zo.level = 'zona'

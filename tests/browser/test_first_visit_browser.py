@@ -23,15 +23,16 @@ PUBLIC_PAGES = {
     "azioni": ("Avanzamento delle azioni", "Action progress"),
     "profilo": ("Profilo territoriale", "Area profile"),
     "citta-metropolitane": ("Città metropolitane a confronto", "Metropolitan cities compared"),
+    "novita": ("Novità nei dati", "What's new in the data"),
     "dati-fonti": ("Dati e fonti", "Data and sources"),
 }
 OFFICIALS_PAGES = {"carica": ("Accesso riservato agli uffici", "Officials only"),
                    "storico": ("Accesso riservato agli uffici", "Officials only")}
 NAVIGATION = {
     "it": ["Quadro generale", "Divari di genere", "Servizi sul territorio", "Avanzamento azioni",
-           "Profilo territoriale", "Città metropolitane", "Dati e fonti"],
+           "Profilo territoriale", "Città metropolitane", "Novità nei dati", "Dati e fonti"],
     "en": ["Overview", "Gender gaps", "Local services", "Action progress", "Area profile", "Metropolitan cities",
-           "Data and sources"],
+           "What's new in the data", "Data and sources"],
 }
 OFFICIALS_NAVIGATION = {"it": ["Carica dati", "Storico e ripristino"], "en": ["Upload data", "History and undo"]}
 PAGE_FILES = ["app", "carica_dati", "storico_ripristino", "quadro_generale", "servizi_territorio"]

@@ -1,7 +1,7 @@
 """Hostile names and notes, committed through the CLI and published, on every public page: shown as text, never run.
 
-The uploader's name (--by), the notes of indicator and progress rows, a zone's name (zones upload) and the file's
-name hold HTML, <script>, an <img onerror>, Markdown links and images, javascript: addresses, ]], Streamlit
+The uploader's name (--by), the notes of indicator, progress and priority-zone rows, a zone's name (zones upload) and
+the file's name hold HTML, <script>, an <img onerror>, Markdown links and images, javascript: addresses, ]], Streamlit
 directives, long unbroken and unicode text. On the public instance no script runs, no link or image is made from
 them, they read as written where they are shown, and the main block keeps its width.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import sys
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from monitor import charts, plain
+from monitor import charts, maps, plain
 from tests.browser.conftest import ROOT, free_port, start_streamlit, wait_for_app
 from tests.conftest import private_paths
 
@@ -40,6 +41,7 @@ PAGES = [
     ("/azioni", [NAME, NOTE, ZONE]),
     (f"/profilo?zona={HOSTILE_ZONE_ID}", [f"Zona omogenea {HOSTILE_ZONE_ID} · {ZONE}", SIDEBAR_ZONE]),
     ("/citta-metropolitane", []),
+    ("/novita", []),
     ("/dati-fonti", []),
 ]
 # What a page shows as text: its HTML, its chart labels (SVG) and the values of its inputs, word joiners left out.
@@ -83,7 +85,8 @@ def csv_file(path, rows: list[list[str]]) -> str:
 
 
 def commit_hostile_uploads(env: dict, folder) -> None:
-    """A zone list renaming one zone, comune values of a headline indicator and action progress, all by NAME."""
+    """A zone list renaming one zone, comune values of a headline indicator, action progress and priority zones (of
+    strategy 5.1, the one /azioni opens on), all by NAME."""
     template = [line.split(";") for line in cli(env, "upload", "template", "zones").splitlines()
                 if line and not line.startswith("#")]
     zones = [template[0]] + [row[:3] + [ZONE if row[2] == str(HOSTILE_ZONE_ID) else row[3]] for row in template[1:]]
@@ -96,6 +99,8 @@ def commit_hostile_uploads(env: dict, folder) -> None:
                 ["5.1.1", str(HOSTILE_ZONE_ID), "31/10/2025", "in_corso", "40", "1000", "500", NOTE],
                 ["5.1.2", "", "30/09/2025", "avviata", "10", "", "", FORMULA_NOTE]]
     cli(env, "upload", "commit", csv_file(folder / "avanzamento.csv", progress), "--by", NAME)
+    priorities = [["plan_code", "zone_id", "note"], ["5.1", str(HOSTILE_ZONE_ID), NOTE], ["5.1.2", "3", ""]]
+    cli(env, "upload", "commit", csv_file(folder / "zone_prioritarie.csv", priorities), "--by", NAME)
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +154,13 @@ def test_public_pages_show_hostile_text_as_text(hostile_public, hostile_page, pa
     assert_inert(hostile_page)
 
 
+def test_whats_new_names_the_offices_never_the_uploader(hostile_public, hostile_page):
+    visit(hostile_page, hostile_public + "/novita", ["Uffici della Città metropolitana di Torino"])
+    text = hostile_page.evaluate(SHOWN_TEXT)
+    assert "Zoë Ångström" not in text and "onerror" not in text and ".csv" not in text.split("Dati inclusi")[0]
+    assert_inert(hostile_page)
+
+
 def test_charts_show_hostile_zone_names_as_text(hostile_public, hostile_page):
     short_name = ZONE[:charts.TICK_CHARACTERS - 1] + "…"   # on the axis; whole in the hover text
     visit(hostile_page, hostile_public + "/azioni", [short_name])
@@ -185,6 +197,23 @@ def test_map_tooltip_shows_hostile_names_as_text(hostile_public, hostile_page):
     assert f"Zona: {ZONE}" in shown and f"({NAME})" in shown
     tooltip = hostile_page.locator(".deck-tooltip")
     assert tooltip.evaluate("t => Array.from(t.querySelectorAll('*')).map(e => e.tagName)") == ["BR"] * 3
+    assert_inert(hostile_page)
+
+
+def test_priority_zone_map_tooltip_shows_hostile_names_as_text(hostile_public, hostile_page):
+    visit(hostile_page, hostile_public + "/azioni", [f"{HOSTILE_ZONE_ID} {ZONE} · 5.1: {NOTE}"])
+    canvas = hostile_page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.scroll_into_view_if_needed()             # below the heatmap and the strategy's text
+    box, view = canvas.bounding_box(), maps.PRIORITY_VIEW
+    # Pinerolo (zone 5) on the map: deck.gl's Web Mercator, 512 pixels around the world at zoom 0.
+    scale, mercator = 512 * 2 ** view.zoom, lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    x = box["x"] + box["width"] / 2 + (7.3319 - view.longitude) / 360 * scale
+    y = box["y"] + box["height"] / 2 - (mercator(44.8848) - mercator(view.latitude)) / (2 * math.pi) * scale
+    shown = hover_until_tooltip(hostile_page, {"x": x - 1, "y": y - 1, "width": 2, "height": 2}, ZONE)
+    assert shown.split("\n")[:3] == [f"{HOSTILE_ZONE_ID} · {ZONE}", "Zona prioritaria della strategia 5.1",
+                                      f"Nota 5.1: {NOTE}"]
+    tooltip = hostile_page.locator(".deck-tooltip")
+    assert set(tooltip.evaluate("t => Array.from(t.querySelectorAll('*')).map(e => e.tagName)")) <= {"BR"}
     assert_inert(hostile_page)
 
 

@@ -5,7 +5,8 @@ from tests.browser.conftest import wait_for_app
 
 PAGES = {"": "-14,5 p.p.", "divari-genere": "Divari di genere", "servizi": "Servizi sul territorio",
          "azioni": "Avanzamento delle azioni", "profilo": "Profilo territoriale",
-         "citta-metropolitane": "Città metropolitane a confronto", "dati-fonti": "Dati e fonti"}
+         "citta-metropolitane": "Città metropolitane a confronto", "novita": "Novità nei dati",
+         "dati-fonti": "Dati e fonti"}
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"], [role="dialog"]'
 
 

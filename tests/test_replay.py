@@ -1,0 +1,68 @@
+"""Replayed page sections: their cache key must hold the served warehouse's version and, if they write text, the
+view's language; a section that forgets either fails at once instead of replaying stale or foreign text."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor import replay
+
+
+def test_a_section_whose_first_parameter_is_not_the_version_is_refused_when_defined():
+    with pytest.raises(replay.CacheKeyError, match="first parameter must be `version`"):
+        @replay.section
+        def heading(lang: str, code: str) -> None:  # pragma: no cover - never runs
+            pass
+
+
+def script(case: str) -> None:
+    """A page with one replayed section called the way `case` says (run by AppTest)."""
+    import streamlit as st
+
+    from monitor import data, i18n, replay
+    from monitor.i18n import L
+
+    st.session_state.setdefault("lang", "it")
+
+    @replay.section
+    def titled(version: str, lang: str, code: str) -> None:
+        st.header(L("Titolo ", "Title ") + code)
+
+    @replay.memo
+    def labels_without_language(version: str, code: str) -> str:
+        return L("etichetta ", "label ") + code
+
+    @replay.memo
+    def codes(version: str, code: str) -> str:
+        return code.upper()
+
+    version = data.version()
+    if case == "good":
+        titled(version, i18n.lang(), "a")
+        st.text(codes(version, "b"))
+    elif case == "stale version":
+        titled("an older warehouse", i18n.lang(), "a")
+    elif case == "other language":
+        titled(version, "en", "a")
+    elif case == "text without language":
+        st.text(labels_without_language(version, "a"))
+
+
+def run(case: str) -> AppTest:
+    return AppTest.from_function(script, args=(case,), default_timeout=30).run()
+
+
+def test_a_section_called_with_the_served_version_and_the_views_language_draws():
+    at = run("good")
+    assert not at.exception
+    assert at.header[0].value == "Titolo a" and at.text[0].value == "B"
+
+
+@pytest.mark.parametrize("case, message", [
+    ("stale version", "not the served one"),
+    ("other language", "lang='en', the view's is 'it'"),
+    ("text without language", "whose arguments have no `lang`"),
+])
+def test_a_section_whose_key_misses_the_version_or_the_language_fails_at_once(case, message):
+    at = run(case)
+    assert at.exception and message in at.exception[0].message
