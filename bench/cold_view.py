@@ -22,19 +22,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 VIEWPORT = {"width": 1280, "height": 900}
 PROBE = Path(__file__).with_name("cold_view_probe.js")
 BARE = "bare frame"
-# name -> (url path, query string): the bare frame, every public page, and two deep links of the frame's zone filter.
-TARGETS = {
-    BARE: (server.BARE_PAGE, ""),
-    "home": ("", ""),
-    "divari-genere": ("divari-genere", ""),
-    "servizi": ("servizi", ""),
-    "azioni": ("azioni", ""),
-    "profilo": ("profilo", ""),
-    "citta-metropolitane": ("citta-metropolitane", ""),
-    "dati-fonti": ("dati-fonti", ""),
-    "profilo?zona=5": ("profilo", "zona=5"),
-    "servizi?zona=5": ("servizi", "zona=5"),
-}
+# Deep links measured besides every page: the frame's zone filter on the profile and on the map.
+DEEP_LINKS = {"profilo?zona=5": ("profilo", "zona=5"), "servizi?zona=5": ("servizi", "zona=5")}
 QUICK_TARGETS = (BARE, "home", "servizi")
 MAP_PAGES = {"servizi"}   # url paths whose first view has a map: a view without one is an error, not a fast view
 # Milestones of a visit, ms since navigation start (probe names), in the order a visit reaches them.
@@ -102,20 +91,42 @@ def visit(browser, base: str, url_path: str, query: str, timeout_ms: int = 60_00
     return Visit(milestones, probe["maps"], probe["charts"], probe["wsBytes"], probe["wsSent"], requests)
 
 
-def measure(base: str, targets: list[str], rounds: int, warmup: bool, seed: int = 15) -> dict[str, list[Visit]]:
+def targets_of(base: str) -> dict[str, tuple[str, str]]:
+    """name -> (url path, query string): the bare frame, every page of the instance's navigation (the public
+    pages on the public instance; a new page is covered without editing the benchmark), and DEEP_LINKS."""
+    import asyncio
+
+    from bench.session import BrowserSession
+
+    async def navigation() -> list[str]:
+        async with BrowserSession(base.replace("http", "ws", 1) + "/_stcore/stream", "") as session:
+            await session.load()
+            return list(session.pages)
+
+    pages = asyncio.run(navigation())
+    if server.BARE_PAGE not in pages:
+        raise RuntimeError("bare page missing: app.py adds it when PSM_BENCH_BARE=1")
+    found = {BARE: (server.BARE_PAGE, "")}
+    found.update({path or "home": (path, "") for path in pages if path != server.BARE_PAGE})
+    found.update({name: link for name, link in DEEP_LINKS.items() if link[0] in pages})
+    return found
+
+
+def measure(base: str, targets: dict[str, tuple[str, str]], rounds: int, warmup: bool,
+            seed: int = 15) -> dict[str, list[Visit]]:
     """Visits per target: `rounds` rounds, each visiting every target once in a new order (a slow spell of the
     machine falls on all alike); with warmup, one round before them that is not counted (the server's first
     session and the first run of each page fill its caches, as for every visitor after the first)."""
     from playwright.sync_api import sync_playwright
 
     visits: dict[str, list[Visit]] = {t: [] for t in targets}
-    order = random.Random(seed)
+    names, order = list(targets), random.Random(seed)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             for n in range(rounds + warmup):
-                for name in order.sample(targets, len(targets)):
-                    seen = visit(browser, base, *TARGETS[name])
+                for name in order.sample(names, len(names)):
+                    seen = visit(browser, base, *targets[name])
                     if n >= warmup:
                         visits[name].append(seen)
         finally:
@@ -204,15 +215,20 @@ def run(quick: bool = False, rounds: int = 7, show_explain: bool = False, url: s
     missing = available()
     if missing:
         return [report.Figure("cold view", missing, status=report.NOT_AVAILABLE)]
-    targets = list(QUICK_TARGETS if quick else TARGETS)
+    def visit_all(base: str) -> dict[str, list[Visit]]:
+        targets = targets_of(base)
+        if quick:
+            targets = {name: targets[name] for name in QUICK_TARGETS}
+        return measure(base, targets, 1 if quick else rounds, warmup=not quick)
+
     if url:
-        visits = measure(url.rstrip("/"), targets, 1 if quick else rounds, warmup=not quick)
+        visits = visit_all(url.rstrip("/"))
     else:
         with tempfile.TemporaryDirectory(prefix="psm-bench-") as tmp:
             folder = Path(tmp)
             server.publish_warehouse(folder)
             with server.streamlit_server(folder, public=True) as (ws_url, _):
-                visits = measure(server.http_url(ws_url), targets, 1 if quick else rounds, warmup=not quick)
+                visits = visit_all(server.http_url(ws_url))
     if show_explain:
         print("\n".join(explain(visits)), flush=True)
     return figures(visits)
