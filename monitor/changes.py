@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.bilingual import Text, localized
+from core.bilingual import Text, localized, localized_column
 from monitor import fmt, plain, queries
 
 UPDATES = ("etl", "upload", "revert")     # the loads that change the data; bundled files come with the software
@@ -50,7 +50,7 @@ def period(first, last) -> str:
 
 def touches(row: dict, lang: str) -> str:
     """The indicators (by name), actions, priority zones (by plan code) and zone list a load touches."""
-    parts = list(row["indicators_en" if lang == "en" else "indicators_it"])   # lists: localized() reads text
+    parts = list(row[localized_column("indicators", lang)])   # lists: localized() reads text
     if len(row["actions"]):
         parts.append(Text("azioni ", "actions ").in_(lang) + ", ".join(row["actions"]))
     if len(row.get("priorities", [])):

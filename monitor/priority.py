@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.bilingual import Text
 from monitor import fmt, maps, plain
 
 STRATEGY, ACTIONS = "strategy", "actions"   # a zone of the strategy itself, or only of some of its actions
@@ -53,10 +54,11 @@ def latest_load(rows: pd.DataFrame) -> pd.Series | None:
 
 def zone_text(row, strategy_code: str, lang: str) -> str:
     """A zone of strategy_zones() in words, for the map's tooltip: number and name, what it is a priority of, notes."""
-    words = {"it": ("Zona prioritaria della strategia", "Zona prioritaria delle azioni", "Non prioritaria per la "
-                    "strategia", "anche le azioni", "Nota"),
-             "en": ("Priority zone of strategy", "Priority zone of actions", "Not a priority of the strategy",
-                    "also actions", "Note")}[lang]
+    words = [text.in_(lang) for text in (
+        Text("Zona prioritaria della strategia", "Priority zone of strategy"),
+        Text("Zona prioritaria delle azioni", "Priority zone of actions"),
+        Text("Non prioritaria per la strategia", "Not a priority of the strategy"),
+        Text("anche le azioni", "also actions"), Text("Nota", "Note"))]
     lines = [f"{row['zone_id']} · {row['zone_name']}"]
     actions = ", ".join(row["actions"])
     if row["mark"] == STRATEGY:
@@ -72,8 +74,10 @@ def listed_markdown(shown: pd.DataFrame, lang: str) -> str:
     """The map's legend (a swatch of each fill) with its zones in words, then the notes: Markdown with HTML swatches,
     every text from the data escaped."""
     strategy, actions, notes = zone_list(shown)
-    words = {"it": ("Zone prioritarie della strategia", "Zone prioritarie solo di alcune azioni", "nessuna", "Note"),
-             "en": ("Priority zones of the strategy", "Priority zones of some actions only", "none", "Notes")}[lang]
+    words = [text.in_(lang) for text in (
+        Text("Zone prioritarie della strategia", "Priority zones of the strategy"),
+        Text("Zone prioritarie solo di alcune azioni", "Priority zones of some actions only"),
+        Text("nessuna", "none"), Text("Note", "Notes"))]
     parts = []
     for mark, label, zones in ((STRATEGY, words[0], strategy), (ACTIONS, words[1], actions)):
         red, green, blue, _alpha = maps.PRIORITY_FILL[mark]

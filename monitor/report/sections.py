@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.progress_status import label as status_label
-from core.bilingual import localized
+from core.bilingual import localized, localized_column
 from monitor import comparisons, fmt, i18n, phrases, queries
 from monitor.report.model import Section, Table
 from monitor.report.territory import Territory
@@ -137,7 +137,7 @@ def actions_section(db, territory: Territory, lang: str, L) -> Section:  # noqa:
     plan = queries.plan(db).set_index("code")
     rows = []
     for r in progress.to_dict("records"):
-        title = plan.at[r["action_code"], "short_title_en" if lang == "en" else "short_title_it"] \
+        title = plan.at[r["action_code"], localized_column("short_title", lang)] \
             if r["action_code"] in plan.index else ""
         rows.append([f"{r['action_code']} · {title}",
                      L("Intera CM", "Whole CM") if fmt.is_missing(r["zone_id"]) else str(r["zone_name"]),
