@@ -27,13 +27,6 @@ LOG_COLUMNS = ["load_id", "date", "kind", "by", "source", "data", "period", "row
                "touches", "status", "note"]
 
 
-def day(value, lang: str) -> str:
-    """A date (or time) as 14/09/2026 or 14 Sep 2026; n.d. when missing."""
-    if fmt.is_missing(value):
-        return fmt.MISSING.in_(lang)
-    return pd.Timestamp(value).strftime("%d/%m/%Y" if lang == "it" else "%d %b %Y")
-
-
 def who(row: dict, lang: str, public: bool) -> str:
     """Who made a load: the offices in public mode (uploads and reverts), the account's name otherwise."""
     if row["kind"] in ("upload", "revert"):
@@ -80,7 +73,7 @@ def changes_log(db: Path, lang: str, public: bool) -> pd.DataFrame:
     for row in queries.data_changes(db, public).to_dict("records"):
         later = STATUS.get(row["status"])
         note = "" if fmt.is_missing(row["note"]) else str(row["note"])
-        rows.append({"load_id": row["load_id"], "date": day(row["created_at"], lang),
+        rows.append({"load_id": row["load_id"], "date": fmt.day(row["created_at"], lang),
                      "kind": KINDS[row["kind"]].in_(lang),
                      "by": who(row, lang, public), "source": row["producer"] or "", "data": what(row, lang),
                      "period": period(row["first_period"], row["last_period"]), "rows": count(row["rows"], lang),
@@ -102,7 +95,7 @@ def next_release(row: dict, lang: str, today: date) -> str:
     """The next release the source's producer announced, or 'non previsto'; never a date worked out here."""
     if fmt.is_missing(row["next_release"]):
         return Text("non previsto", "not scheduled").in_(lang)
-    when = day(row["next_release"], lang)
+    when = fmt.day(row["next_release"], lang)
     passed = Text(" (data passata)", " (date passed)").in_(lang)
     return when if pd.Timestamp(row["next_release"]).date() >= today else when + passed
 
@@ -113,10 +106,10 @@ def indicator_updates(db: Path, lang: str, today: date) -> pd.DataFrame:
     for row in queries.indicator_updates(db).to_dict("records"):
         schedule = localized(row, "release_schedule", lang)
         released = "" if fmt.is_missing(row["last_released_on"]) else \
-            Text(" (pubblicato il ", " (released ").in_(lang) + day(row["last_released_on"], lang) + ")"
+            Text(" (pubblicato il ", " (released ").in_(lang) + fmt.day(row["last_released_on"], lang) + ")"
         rows.append({"indicator": localized(row, "name", lang), "source": row["producer"] or "",
                      "last_update": (Text("nessun dato", "no data").in_(lang) if fmt.is_missing(row["last_loaded_at"])
-                                     else day(row["last_loaded_at"], lang) + released),
+                                     else fmt.day(row["last_loaded_at"], lang) + released),
                      "next_update": next_release(row, lang, today),
                      "schedule": "" if fmt.is_missing(schedule) else str(schedule),
                      "schedule_url": plain.web_address(row["release_calendar_url"]) or ""})

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+import pandas as pd
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, parse_pattern
 
@@ -78,6 +79,13 @@ def flag(value, lang: str = "it") -> str:
     if is_missing(value):
         return MISSING.in_(lang)
     return (Text("Sì", "Yes") if value > 0 else Text("No", "No")).in_(lang)
+
+
+def day(value, lang: str = "it") -> str:
+    """A date (or a time, its day) as 14/09/2026 or 14 Sep 2026; n.d. when missing."""
+    if is_missing(value):
+        return MISSING.in_(lang)
+    return pd.Timestamp(value).strftime("%d/%m/%Y" if lang == "it" else "%d %b %Y")
 
 
 def unit_label(unit: str, lang: str = "it") -> str:

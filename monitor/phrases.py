@@ -2,8 +2,6 @@
 comparisons, what would fill a missing figure. Escape them for where they are shown (monitor/plain.py)."""
 from __future__ import annotations
 
-import pandas as pd
-
 from core.bilingual import Text
 from monitor import fmt, plain
 from monitor.i18n import L, field, lang
@@ -13,10 +11,7 @@ SEX_LABELS = {"T": Text("Totale", "Total"), "F": Text("Donne", "Women"), "M": Te
 
 def loaded_on(timestamp) -> str:
     """A load time (or a release date) as a date in the view's language."""
-    if fmt.is_missing(timestamp):
-        return fmt.MISSING.in_(lang())
-    ts = pd.Timestamp(timestamp)
-    return ts.strftime("%d/%m/%Y") if lang() == "it" else ts.strftime("%d %b %Y")
+    return fmt.day(timestamp, lang())
 
 
 def provenance(producer: str | None, period, loaded_at, load_kind: str | None = None, loaded_by: str | None = None,
