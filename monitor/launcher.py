@@ -11,6 +11,8 @@ It fixes, before Streamlit starts, what Streamlit's own CLI leaves to the first 
 - Exports: the tables' toolbar download is off (the pages' own CSV buttons neutralise formula-like cells).
 - App static files are served from `[paths] static_dir` (`PSM_STATIC_DIR`), and a name the file system refuses
   (too long) answers 404 instead of 500.
+- Settings: Streamlit's parsed settings are read without its config lock, which every message took (see
+  `read_config_without_lock`).
 - Queries: the warehouse stays open between page queries (opening it cost 15-40 ms a query) and is reopened as soon
   as a build or a publish swaps the file (`core.warehouse.keep_open`).
 """
@@ -95,6 +97,28 @@ def serve_static_files_from(static_dir: Path) -> None:
     starlette_app.create_app_static_serving_routes = create_static_routes
 
 
+def read_config_without_lock() -> None:
+    """Read Streamlit's parsed settings without taking its config lock.
+
+    Streamlit reads a setting for every message it sends (`global.minCachedMessageSize`) and every widget
+    (`global.appTest`), each time under one process-wide lock; with 50 sessions rerunning at once, waiting for
+    that lock was 28% of the server's samples (bench/RESULTS.md, «Round two»). The settings are parsed once at
+    start and never re-parsed here (no file watcher), so reading the parsed dict needs no lock; before parsing,
+    and for an unknown key, Streamlit's own function answers.
+    """
+    from streamlit import config
+
+    locked = config.get_option
+
+    def get_option(key: str):
+        options = config._config_options
+        if options is None or key not in options:
+            return locked(key)
+        return options[key].value
+
+    config.get_option = get_option
+
+
 def main(argv: list[str] | None = None) -> None:
     """Prepare Streamlit for this app, then hand over to its CLI (`streamlit run app.py` with the given flags)."""
     settings = load_settings()
@@ -102,6 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     guard_upload_routes(settings)
     serve_static_files_from(settings.static_dir)
     warehouse.keep_open()
+    read_config_without_lock()
     from streamlit.web import cli
 
     sys.argv = streamlit_arguments(settings, list(sys.argv[1:] if argv is None else argv))

@@ -59,3 +59,18 @@ def test_the_gate_opens_only_for_the_session_that_asked(monkeypatch):
     assert upload_gate.is_allowed("editor-session") and not upload_gate.is_allowed("other-session")
     upload_gate.close_for_this_session()
     assert not upload_gate.is_allowed("editor-session")
+
+
+def test_settings_read_without_the_lock_are_the_settings_streamlit_reads(monkeypatch):
+    from streamlit import config
+
+    from monitor import launcher
+
+    locked = config.get_option
+    monkeypatch.setattr(config, "get_option", locked)   # restored after the test
+    launcher.read_config_without_lock()
+    assert config.get_option is not locked
+    keys = list(config.get_config_options())
+    assert keys and all(config.get_option(key) == locked(key) for key in keys)
+    with pytest.raises(RuntimeError):
+        config.get_option("no.suchOption")
