@@ -36,6 +36,7 @@ def ensure_warehouse() -> None:
 
 
 ensure_warehouse()
+data.begin_run()   # one settings read and one warehouse version for the whole run
 
 url_state.url_param("lang", url_state.choice(LANGUAGES), default=settings.default_language)
 with st.sidebar:

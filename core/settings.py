@@ -67,14 +67,31 @@ def _resolve(path: str) -> Path:
 
 _memo: dict[tuple, Settings] = {}
 _memo_lock = threading.Lock()
+_pinned = threading.local()   # .settings: what load_settings() answers in this thread until the next pin
+
+
+def pin_for_this_thread() -> Settings:
+    """Read the settings now and answer load_settings() with them in this thread until the next call.
+
+    For a script run (app.py calls it first, through monitor.data.begin_run): the pages ask for the settings dozens
+    of times a run, and each check of the file is a system call, which with 50 sessions running at once waits
+    for Python's interpreter lock every time. A thread that never pinned checks the file on every call.
+    """
+    _pinned.settings = None
+    _pinned.settings = load_settings()
+    return _pinned.settings
 
 
 def load_settings() -> Settings:
     """Read config.toml (or $PSM_CONFIG) and apply environment overrides; reread only when either changes.
 
     Pages ask for the settings many times per rerun: the file is parsed again only when its path, size or
-    modification time, or one of the PSM_* variables, differs from the last call.
+    modification time, or one of the PSM_* variables, differs from the last call. In a thread that pinned them
+    (a script run, see pin_for_this_thread) the settings of the pin.
     """
+    pinned = getattr(_pinned, "settings", None)
+    if pinned is not None:
+        return pinned
     config_path = Path(os.environ.get("PSM_CONFIG", PROJECT_ROOT / "config.toml"))
     stat = config_path.stat()
     key = (str(config_path), stat.st_mtime_ns, stat.st_size, *(os.environ.get(env) for _, _, env in _KEYS.values()))

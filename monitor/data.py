@@ -1,12 +1,32 @@
 """Cached access for pages: every query result is cached per warehouse version, so a rebuild shows up at once."""
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 import streamlit as st
 
 from core import warehouse
-
-from core.settings import load_settings
+from core.settings import load_settings, pin_for_this_thread
 from monitor import downloads, maps, queries
+
+_this_run = threading.local()   # .version: the served warehouse's version fixed by begin_run in this thread
+
+
+def begin_run() -> None:
+    """Fix the settings and the served warehouse's version for this script run (app.py calls it first).
+
+    Every section and query of a run then sees one warehouse file, even if a build swaps it meanwhile (the next
+    run sees the new one), and a run checks the file once instead of at each of its dozens of lookups.
+    """
+    _this_run.version = None
+    _this_run.version = warehouse.version(pin_for_this_thread().served_warehouse)
+
+
+def _served() -> tuple[Path, str]:
+    """The served warehouse and its version: the run's (begin_run), else read now."""
+    db = load_settings().served_warehouse
+    return db, getattr(_this_run, "version", None) or warehouse.version(db)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1024)
@@ -20,8 +40,8 @@ def _cached(name: str, db: str, db_version: str, args: tuple):
 
 def get(name: str, *args):
     """Result of monitor.queries.<name>(served warehouse, *args), cached by warehouse version."""
-    db = load_settings().served_warehouse
-    return _cached(name, str(db), warehouse.version(db), tuple(args))
+    db, db_version = _served()
+    return _cached(name, str(db), db_version, tuple(args))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -31,8 +51,7 @@ def _memo(name: str, db_version: str, extra: tuple, _build):
 
 def memo(name: str, build, *extra):
     """Cache build() per warehouse version under a name (for derived objects such as map GeoJSON)."""
-    db = load_settings().served_warehouse
-    return _memo(name, warehouse.version(db), tuple(extra), build)
+    return _memo(name, _served()[1], tuple(extra), build)
 
 
 def map_geometry_urls(lang: str, indicator: str) -> tuple[str, str]:
@@ -49,7 +68,7 @@ def full_download() -> bytes:
 
 def version() -> str:
     """Version of the served warehouse (inode, mtime, size): the first argument of every cached page section."""
-    return warehouse.version(load_settings().served_warehouse)
+    return _served()[1]
 
 
 def indicator(code: str):
