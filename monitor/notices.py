@@ -1,4 +1,4 @@
-"""Streamlit elements every page shares: the provisional-zones notice, the no-data message, the stop when the
+"""Streamlit elements every page shares: the title with the page's purpose, the provisional-zones notice, the no-data message, the stop when the
 warehouse lacks a page's rows, and the CSV download of the rows shown."""
 from __future__ import annotations
 
@@ -6,6 +6,13 @@ import streamlit as st
 
 from monitor import data, downloads, i18n, plain, phrases, replay
 from monitor.i18n import L
+
+
+def page_intro(title: str, text: str) -> None:
+    """The page's title and what the page shows, as one element (one message a rerun instead of two).
+
+    Both are the page's own Markdown, never data."""
+    st.markdown(f"# {title}\n\n{text}")
 
 
 def provisional_zones_notice(status: str) -> None:

@@ -12,11 +12,12 @@ from monitor.i18n import L
 @replay.section
 def introduction(version: str, lang: str) -> None:
     """Title and purpose of the page."""
-    st.title(L("Avanzamento delle azioni", "Action progress"))
-    st.write(L("Le 5 strategie e le 20 azioni dell'Asse 5: testo del piano, attori, progetti in corso, indicatori "
-               "collegati e stato di avanzamento per zona omogenea.",
-               "The 5 strategies and 20 actions of Axis 5: the plan's text, actors, ongoing projects, related "
-               "indicators and progress by homogeneous zone."))
+    notices.page_intro(
+        L("Avanzamento delle azioni", "Action progress"),
+        L("Le 5 strategie e le 20 azioni dell'Asse 5: testo del piano, attori, progetti in corso, indicatori "
+          "collegati e stato di avanzamento per zona omogenea.",
+          "The 5 strategies and 20 actions of Axis 5: the plan's text, actors, ongoing projects, related "
+          "indicators and progress by homogeneous zone."))
 
 
 @replay.memo

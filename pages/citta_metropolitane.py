@@ -10,13 +10,14 @@ from monitor.i18n import L
 @replay.section
 def introduction(version: str, lang: str) -> None:
     """Title and purpose of the page."""
-    st.title(L("Città metropolitane a confronto", "Metropolitan cities compared"))
-    st.write(L("La Città metropolitana di Torino accanto alle altre 13 città metropolitane italiane, per ogni "
-               "indicatore che le fonti nazionali incluse nel progetto danno per tutti i comuni d'Italia. Ogni città "
-               "è calcolata dai comuni del suo territorio (rapporto delle somme), come le zone omogenee.",
-               "The Metropolitan City of Turin beside the other 13 Italian metropolitan cities, for every indicator "
-               "the national sources bundled with the project give for every municipality of Italy. Each city is "
-               "computed from the municipalities of its territory (ratio of sums), like the homogeneous zones."))
+    notices.page_intro(
+        L("Città metropolitane a confronto", "Metropolitan cities compared"),
+        L("La Città metropolitana di Torino accanto alle altre 13 città metropolitane italiane, per ogni "
+          "indicatore che le fonti nazionali incluse nel progetto danno per tutti i comuni d'Italia. Ogni città "
+          "è calcolata dai comuni del suo territorio (rapporto delle somme), come le zone omogenee.",
+          "The Metropolitan City of Turin beside the other 13 Italian metropolitan cities, for every indicator "
+          "the national sources bundled with the project give for every municipality of Italy. Each city is "
+          "computed from the municipalities of its territory (ratio of sums), like the homogeneous zones."))
 
 
 @replay.memo

@@ -13,12 +13,13 @@ FILE_NAME = r"([^/]+)$"   # a link column shows the file's name; the link is its
 def sources_methods_zones(version: str, lang: str) -> None:
     """Title, sources with licences and periods, methods, and the zone list with its status."""
     info = data.get("build_info")
-    st.title(L("Dati e fonti", "Data and sources"))
-    st.markdown(L("Da dove vengono i numeri del monitor, con quale licenza, a quale periodo si riferiscono, quando sono "
-                  "stati caricati e come sono calcolati; il download dei dati completi.",
-                  "Where the monitor's figures come from, under which licence, which period they refer to, when they "
-                  "were loaded and how they are computed; the full data download.") + "\n\n"
-                + L("### Fonti", "### Sources"))
+    notices.page_intro(
+        L("Dati e fonti", "Data and sources"),
+        L("Da dove vengono i numeri del monitor, con quale licenza, a quale periodo si riferiscono, quando sono "
+          "stati caricati e come sono calcolati; il download dei dati completi.",
+          "Where the monitor's figures come from, under which licence, which period they refer to, when they "
+          "were loaded and how they are computed; the full data download.") + "\n\n"
+        + L("### Fonti", "### Sources"))
     sources = data.get("sources")
     table = sources.assign(
         periodo=[("" if fmt.is_missing(a) else f"{int(a)}–{int(b)}" if a != b else f"{int(a)}")

@@ -10,11 +10,12 @@ from monitor.i18n import L
 @replay.section
 def introduction(version: str, lang: str) -> None:
     """Title, purpose, the gap convention and one card per gap indicator with its latest CM value."""
-    st.title(L("Divari di genere", "Gender gaps"))
-    st.write(L("Per ogni indicatore misurato per sesso: il valore delle donne e quello degli uomini, per zona omogenea "
-               "e per la Città metropolitana, e il divario.",
-               "For every indicator measured by sex: the value for women and for men, by homogeneous zone and for the "
-               "Metropolitan City, and the gap."))
+    notices.page_intro(
+        L("Divari di genere", "Gender gaps"),
+        L("Per ogni indicatore misurato per sesso: il valore delle donne e quello degli uomini, per zona omogenea "
+          "e per la Città metropolitana, e il divario.",
+          "For every indicator measured by sex: the value for women and for men, by homogeneous zone and for the "
+          "Metropolitan City, and the gap."))
     st.info(L("Convenzione: divario = valore delle donne − valore degli uomini (F − M). Un divario negativo indica "
               "un valore più basso per le donne.",
               "Convention: gap = value for women − value for men (F − M). A negative gap means a lower value for women."),
@@ -87,13 +88,12 @@ def gap_summary(version: str, lang: str, code: str, year: int) -> None:
     st.subheader(plain.markdown(f"{phrases.indicator_name(meta)} · {year}"))
     if len(shown):
         best, worst = shown.loc[shown["gap"].abs().idxmin()], shown.loc[shown["gap"].abs().idxmax()]
-        with st.container(horizontal=True):
-            for label, gap, where in ((L("Divario più contenuto", "Smallest gap"), best["gap"], best["territory_name"]),
-                                      (L("Divario più ampio", "Largest gap"), worst["gap"], worst["territory_name"]),
-                                      (L("Distanza tra le zone", "Spread between zones"),
-                                       shown["gap"].max() - shown["gap"].min(), None)):
-                st.metric(label, fmt.value(gap, gap_unit, decimals, lang), delta=plain.markdown(where) or None,
-                          delta_color="off", delta_arrow="off")
+        figures = ((L("Divario più contenuto", "Smallest gap"), best["gap"], best["territory_name"]),
+                   (L("Divario più ampio", "Largest gap"), worst["gap"], worst["territory_name"]),
+                   (L("Distanza tra le zone", "Spread between zones"), shown["gap"].max() - shown["gap"].min(), ""))
+        st.html(cards.cards_html([cards.Card(label, fmt.value(gap, gap_unit, decimals, lang), change=where)
+                                  for label, gap, where in figures],
+                                 L("Divari tra le zone", "Gaps between zones")))
 
 
 @replay.section

@@ -29,14 +29,15 @@ def entry(row: dict) -> str:
 @replay.section
 def updates(version: str, lang: str, public: bool) -> None:
     """Title, and the downloads, uploads and reverts, newest first."""
-    st.title(L("Novità nei dati", "What's new in the data"))
-    st.markdown(L(
-        "Ogni aggiornamento dei dati pubblicati, dal più recente: da dove viene, quale periodo copre, quante righe ha "
-        "aggiunto, modificato o tolto e quali indicatori riguarda; sotto, per ogni indicatore, l'ultimo aggiornamento "
-        "e il prossimo annunciato dal produttore.",
-        "Every update of the published data, newest first: where it comes from, which period it covers, how many "
-        "rows it added, changed or removed and which indicators it touches; below, for each indicator, the last "
-        "update and the next one its producer announced."))
+    notices.page_intro(
+        L("Novità nei dati", "What's new in the data"),
+        L(
+          "Ogni aggiornamento dei dati pubblicati, dal più recente: da dove viene, quale periodo copre, quante righe ha "
+          "aggiunto, modificato o tolto e quali indicatori riguarda; sotto, per ogni indicatore, l'ultimo aggiornamento "
+          "e il prossimo annunciato dal produttore.",
+          "Every update of the published data, newest first: where it comes from, which period it covers, how many "
+          "rows it added, changed or removed and which indicators it touches; below, for each indicator, the last "
+          "update and the next one its producer announced."))
     log = log_rows(version, lang, public)
     shown = log[log["_kind"].isin(changes.UPDATES)].head(SHOWN)
     if shown.empty:

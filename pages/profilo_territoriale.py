@@ -13,11 +13,12 @@ from monitor.report import html as report_html, sections as report_sections
 @replay.section
 def introduction(version: str, lang: str) -> None:
     """Title and purpose of the page."""
-    st.title(L("Profilo territoriale", "Area profile"))
-    st.write(L("Tutti gli indicatori dell'Asse 5 per una zona omogenea o per un comune, accanto ai valori della zona, "
-               "della Città metropolitana, del Piemonte e dell'Italia.",
-               "Every Axis 5 indicator for one homogeneous zone or one municipality, beside the values of its zone, "
-               "of the Metropolitan City, of Piemonte and of Italy."))
+    notices.page_intro(
+        L("Profilo territoriale", "Area profile"),
+        L("Tutti gli indicatori dell'Asse 5 per una zona omogenea o per un comune, accanto ai valori della zona, "
+          "della Città metropolitana, del Piemonte e dell'Italia.",
+          "Every Axis 5 indicator for one homogeneous zone or one municipality, beside the values of its zone, "
+          "of the Metropolitan City, of Piemonte and of Italy."))
 
 
 @replay.memo
@@ -125,17 +126,13 @@ def print_view(version: str, lang: str, level: str, code: str, zone_id: int | No
 
 
 def report_offers(lang: str, level: str, territory: str, zone_id: int) -> None:
-    """The territory's report and the CM's as PDFs (built when clicked), and the print view of the territory."""
-    db = load_settings().served_warehouse
+    """The territory's report as a PDF (built when clicked) and its print view; the CM's report is on the overview."""
     here = report.Territory(level, territory, zone_id)
-    whole = report.Territory("cm", CM_CODE)
+    db = load_settings().served_warehouse
     with st.container(horizontal=True):
         st.download_button(L("Report del territorio (PDF)", "Area report (PDF)"),
                            lambda: report.territory_pdf(db, here, lang), file_name=report.file_name(here, lang),
                            mime="application/pdf", key="download_report", icon=":material/picture_as_pdf:")
-        st.download_button(L("Report della Città metropolitana (PDF)", "Metropolitan City report (PDF)"),
-                           lambda: report.territory_pdf(db, whole, lang), file_name=report.file_name(whole, lang),
-                           mime="application/pdf", key="download_report_cm", icon=":material/picture_as_pdf:")
         st.link_button(L("Versione stampabile", "Print view"),
                        print_url(lang, {"comune": territory} if level == "comune" else {"zona": zone_id}),
                        icon=":material/print:")

@@ -1,21 +1,25 @@
-"""Quadro generale: the headline indicators of Axis 5 with value, year, source, change, target and a reading."""
+"""Quadro generale: the headline indicators of Axis 5 with value, year, source, change, target and a reading; the
+Metropolitan City's report as a PDF."""
 import streamlit as st
 
 from core.bilingual import localized
-from monitor import cards, data, fmt, i18n, notices, phrases, replay
+from core.settings import load_settings
+from core.territory import CM_CODE
+from monitor import cards, data, fmt, i18n, notices, phrases, replay, report
 from monitor.i18n import L
 
 
 @replay.section
 def headline_cards(version: str, lang: str, zone: int | None, embedded: bool) -> None:
     """Title, purpose and one card per headline indicator in the plan's order."""
-    st.title(L("Quadro generale dell'Asse 5", "Axis 5 overview"))
-    st.markdown(L("Torino metropoli più attrattiva, giusta ed eguale: gli indicatori di sintesi del piano per la "
-                  "Città metropolitana, con l'ultimo valore disponibile, l'anno, la fonte e la data di caricamento.",
-                  "A more attractive, fair and equal Torino metropolis: the plan's headline indicators for the "
-                  "Metropolitan City, with the latest value, its year, its source and when it was loaded.") + "\n\n"
-                + phrases.small(L("Divari di genere calcolati come valore delle donne meno valore degli uomini (F − M).",
-                             "Gender gaps are the value for women minus the value for men (F − M).")))
+    notices.page_intro(
+        L("Quadro generale dell'Asse 5", "Axis 5 overview"),
+        L("Torino metropoli più attrattiva, giusta ed eguale: gli indicatori di sintesi del piano per la "
+          "Città metropolitana, con l'ultimo valore disponibile, l'anno, la fonte e la data di caricamento.",
+          "A more attractive, fair and equal Torino metropolis: the plan's headline indicators for the "
+          "Metropolitan City, with the latest value, its year, its source and when it was loaded.") + "\n\n"
+        + phrases.small(L("Divari di genere calcolati come valore delle donne meno valore degli uomini (F − M).",
+                          "Gender gaps are the value for women minus the value for men (F − M).")))
     headline = data.get("headline")
     if headline.empty:
         st.warning(L("Il warehouse non contiene indicatori di sintesi.", "The warehouse holds no headline indicators."))
@@ -75,5 +79,15 @@ def headline_table():
                                  "producer", "loaded_at"]]
 
 
+def cm_report_offer(lang: str) -> None:
+    """The Metropolitan City's report as a PDF, built when clicked (a zone's or a comune's: «Profilo territoriale»)."""
+    whole, db = report.Territory("cm", CM_CODE), load_settings().served_warehouse
+    st.download_button(L("Report della Città metropolitana (PDF)", "Metropolitan City report (PDF)"),
+                       lambda: report.territory_pdf(db, whole, lang), file_name=report.file_name(whole, lang),
+                       mime="application/pdf", key="download_report_cm", icon=":material/picture_as_pdf:")
+
+
 headline_cards(data.version(), i18n.lang(), st.session_state.get("zona"), st.context.is_embedded)
-notices.download(headline_table, "quadro_generale_asse5.csv", key="download_headline")
+with st.container(horizontal=True):
+    notices.download(headline_table, "quadro_generale_asse5.csv", key="download_headline")
+    cm_report_offer(i18n.lang())

@@ -9,11 +9,12 @@ from monitor.i18n import L
 @replay.section
 def introduction(version: str, lang: str) -> None:
     """Title and purpose of the page."""
-    st.title(L("Servizi sul territorio", "Local services"))
-    st.write(L("Ogni indicatore misurato per comune: la mappa dei comuni con i confini delle zone omogenee, "
-               "il confronto tra zone e la tabella dei valori.",
-               "Every indicator measured by municipality: a map of the comuni with the zone outlines, "
-               "a comparison of zones and the table of values."))
+    notices.page_intro(
+        L("Servizi sul territorio", "Local services"),
+        L("Ogni indicatore misurato per comune: la mappa dei comuni con i confini delle zone omogenee, "
+          "il confronto tra zone e la tabella dei valori.",
+          "Every indicator measured by municipality: a map of the comuni with the zone outlines, "
+          "a comparison of zones and the table of values."))
 
 
 # The map opens on a service or on income when one has comune data, on a demographic share only without them.

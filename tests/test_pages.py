@@ -45,7 +45,7 @@ def empty_warehouse(project_env) -> Path:
 def test_page_runs_on_fixture_warehouse(warehouse, page, lang):
     at = run_page(page, {"lang": lang})
     assert not at.exception, at.exception
-    assert at.title
+    assert at.title or any(m.value.startswith("# ") for m in at.markdown)   # notices.page_intro: one element
     assert at.selectbox(key="zona").label == {"it": "Zona omogenea", "en": "Homogeneous zone"}[lang]
 
 

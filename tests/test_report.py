@@ -33,15 +33,16 @@ def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", str(text).replace("\u00a0", " ")).strip()
 
 
-def run_page(params: dict) -> AppTest:
-    """The profile page opened from a link with these URL parameters (the frame runs first, as in a browser)."""
+def run_page(params: dict, page: str = PAGE) -> AppTest:
+    """The profile page (or another) opened from a link with these URL parameters (the frame runs first, as in a
+    browser)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
     for key, value in params.items():
         at.query_params[key] = value
-    at.switch_page(PAGE)
+    at.switch_page(page)
     return at.run()
 
 
@@ -228,7 +229,7 @@ def test_the_page_offers_the_pdfs_built_when_clicked_and_the_print_view(warehous
     at = run_page({"zona": "5", "lang": "en"})
     assert not at.exception
     assert writers["download_report"][1] == "profilo_zona_5_en.pdf"
-    assert writers["download_report_cm"][1] == "profilo_cm_en.pdf"
+    assert not [b for b in at.get("download_button") if b.proto.id.endswith("download_report_cm")]  # on the overview
     written = []   # written when clicked: in a server thread with no session, in the view's language
     thread = threading.Thread(target=lambda: written.append(writers["download_report"][0]()))
     thread.start()
@@ -236,6 +237,10 @@ def test_the_page_offers_the_pdfs_built_when_clicked_and_the_print_view(warehous
     assert "Homogeneous zone 5" in pdf_text(written[0])
     link = at.get("link_button")[0].proto
     assert "stampa=1" in link.url and "zona=5" in link.url and "lang=en" in link.url
+    overview = run_page({"lang": "en"}, "pages/quadro_generale.py")
+    assert not overview.exception
+    assert writers["download_report_cm"][1] == "profilo_cm_en.pdf"
+    assert "Metropolitan City" in pdf_text(writers["download_report_cm"][0]())
 
 
 @pytest.mark.parametrize("params, title", [({"zona": "5", "stampa": "1"}, "Zona omogenea 5 · Pinerolese"),
