@@ -125,11 +125,14 @@ def print_view(version: str, lang: str, level: str, code: str, zone_id: int | No
                                       "To print or save as PDF: Ctrl+P (⌘P on a Mac).")))
 
 
-def report_offers(lang: str, level: str, territory: str, zone_id: int) -> None:
-    """The territory's report as a PDF (built when clicked) and its print view; the CM's report is on the overview."""
+def downloads_and_report(version: str, lang: str, level: str, territory: str, zone_id: int) -> None:
+    """In one row: the table as CSV, the territory's report as a PDF (both written when clicked) and its print view.
+    The CM's report is on the overview."""
     here = report.Territory(level, territory, zone_id)
     db = load_settings().served_warehouse
     with st.container(horizontal=True):
+        notices.download(lambda: profile_rows(version, lang, level, territory, zone_id).drop(columns=["_code"]),
+                         f"profilo_{territory}.csv", key="download_profile")
         st.download_button(L("Report del territorio (PDF)", "Area report (PDF)"),
                            lambda: report.territory_pdf(db, here, lang), file_name=report.file_name(here, lang),
                            mime="application/pdf", key="download_report", icon=":material/picture_as_pdf:")
@@ -164,7 +167,5 @@ else:
     zone_id = st.session_state.get("zona") or 1
     level, territory = "zona", str(zone_id)
 profile(version, lang, level, territory, zone_id)
-notices.download(lambda: profile_rows(version, lang, level, territory, zone_id).drop(columns=["_code"]),
-            f"profilo_{territory}.csv", key="download_profile")
-report_offers(lang, level, territory, zone_id)
+downloads_and_report(version, lang, level, territory, zone_id)
 without_data_and_priorities(version, lang, zone_id)
