@@ -20,47 +20,58 @@ def category_labels(names) -> list[str]:
     return [plain.chart_label(name) for name in names]
 
 
-def _short_ticks(fig: go.Figure, names, axis: str = "y") -> None:
-    """Shorten long category names on an axis so a long name cannot squeeze the plot."""
+def _short_ticks(names) -> dict:
+    """Axis settings shortening long category names, so a long name cannot squeeze the plot ({} when none is long)."""
     names = [str(name) for name in names]
-    if any(len(name) > TICK_CHARACTERS for name in names):
-        short = [name if len(name) <= TICK_CHARACTERS else name[:TICK_CHARACTERS - 1] + "…" for name in names]
-        fig.update_layout({f"{axis}axis": dict(tickmode="array", tickvals=category_labels(names),
-                                               ticktext=category_labels(short))})
+    if not any(len(name) > TICK_CHARACTERS for name in names):
+        return {}
+    short = [name if len(name) <= TICK_CHARACTERS else name[:TICK_CHARACTERS - 1] + "…" for name in names]
+    return dict(tickmode="array", tickvals=category_labels(names), ticktext=category_labels(short))
+
+
+def _layout_of(lang: str, height: int, x_title: str = "", y_title: str = "", xaxis: dict | None = None,
+               yaxis: dict | None = None, **more) -> dict:
+    """The pages' common layout (size, margins, number separators, legend on top, light grid) with axis extras."""
+    return dict(height=height, margin=dict(l=8, r=8, t=30, b=8), separators=SEPARATORS[lang],
+                legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0), plot_bgcolor="white", font=dict(size=13),
+                xaxis=dict(title=dict(text=x_title), showgrid=True, gridcolor="#E5E5E5", zeroline=True,
+                           zerolinecolor="#999", **(xaxis or {})),
+                yaxis=dict(title=dict(text=y_title), **(yaxis or {})), **more)
 
 
 def _layout(fig: go.Figure, lang: str, height: int, x_title: str = "", y_title: str = "") -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=8, r=8, t=30, b=8), separators=SEPARATORS[lang],
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0), plot_bgcolor="white",
-                      xaxis_title=x_title, yaxis_title=y_title, font=dict(size=13))
-    fig.update_xaxes(showgrid=True, gridcolor="#E5E5E5", zeroline=True, zerolinecolor="#999")
+    fig.update_layout(_layout_of(lang, height, x_title, y_title))
     return fig
 
 
 def gap_dumbbell(pairs: pd.DataFrame, unit: str, decimals: int, lang: str, labels: dict,
                  references: pd.DataFrame | None = None, reference_label: str = "") -> go.Figure:
     """One row per territory: the F value (circle) and the M value (square) joined by a line, sorted by gap;
-    references (Piemonte, Italia: same columns) below them with hollow symbols, labelled in the legend."""
+    references (Piemonte, Italia: same columns) below them with hollow symbols, labelled in the legend.
+
+    Built in one go (one trace draws every joining line, None between rows): Plotly checks a figure's parts each
+    time one is added, which made a new chart cost 10 ms."""
     pairs = pairs.sort_values("gap", ascending=False)  # plotly draws the first row at the bottom
     references = references if references is not None else pairs.iloc[0:0]
-    fig = go.Figure()
-    for row in pd.concat([references, pairs]).itertuples():
-        fig.add_trace(go.Scatter(x=[row.F, row.M], y=category_labels([row.territory_name] * 2), mode="lines",
-                                 line=dict(color="#BBBBBB", width=3), showlegend=False, hoverinfo="skip"))
-    for rows, hollow in ((pairs, ""), (references, "-open")):
+    rows = pd.concat([references, pairs])
+    names = list(references["territory_name"]) + list(pairs["territory_name"])
+    joins_x = [v for row in rows.itertuples() for v in (row.F, row.M, None)]
+    joins_y = [v for name in category_labels(rows["territory_name"]) for v in (name, name, None)]
+    traces = [go.Scatter(x=joins_x, y=joins_y, mode="lines", line=dict(color="#BBBBBB", width=3), showlegend=False,
+                         hoverinfo="skip")]
+    for part, hollow in ((pairs, ""), (references, "-open")):
         for sex, color, symbol in (("F", FEMALE, "circle"), ("M", MALE, "square")):
-            if rows.empty:
+            if part.empty:
                 continue
             name = labels[sex] + (f" · {reference_label}" if hollow else "")
-            text = [fmt.value(v, unit, decimals, lang) for v in rows[sex]]
-            fig.add_trace(go.Scatter(x=rows[sex], y=category_labels(rows["territory_name"]), mode="markers",
+            text = [fmt.value(v, unit, decimals, lang) for v in part[sex]]
+            traces.append(go.Scatter(x=part[sex], y=category_labels(part["territory_name"]), mode="markers",
                                      name=plain.chart_label(name), text=text,
                                      marker=dict(color=color, symbol=symbol + hollow, size=12, line=dict(width=2)),
                                      hovertemplate="%{y}: %{text}<extra>" + plain.chart_label(name) + "</extra>"))
-    names = list(references["territory_name"]) + list(pairs["territory_name"])
-    fig.update_yaxes(categoryorder="array", categoryarray=category_labels(names))
-    _short_ticks(fig, names)
-    return _layout(fig, lang, height=120 + 28 * len(names), x_title=fmt.unit_label(unit, lang))
+    layout = _layout_of(lang, 120 + 28 * len(names), x_title=fmt.unit_label(unit, lang),
+                        yaxis=dict(categoryorder="array", categoryarray=category_labels(names), **_short_ticks(names)))
+    return go.Figure(data=traces, layout=layout)
 
 
 # Reference lines of ranked bars by the level they show: colour and dash (a dash as well as a colour).
@@ -71,28 +82,29 @@ def ranked_bars(rows: pd.DataFrame, value_col: str, label_col: str, unit: str, d
                 references: list[tuple[float, str, str]] = (), highlight: str | None = None) -> go.Figure:
     """Horizontal bars ranked by value, each labelled with its formatted value; reference lines (value, label, level
     of REFERENCE_STYLES) named in the legend with their value; the bar named `highlight` in another colour, hatched,
-    its name marked ▶."""
+    its name marked ▶. Built in one go, as gap_dumbbell."""
     rows = rows.sort_values(value_col)
+    names = list(rows[label_col])
     text = [fmt.value(v, unit, decimals, lang) for v in rows[value_col]]
-    chosen = [name == highlight for name in rows[label_col]]
-    fig = go.Figure(go.Bar(x=rows[value_col], y=category_labels(rows[label_col]), orientation="h",
-                           marker=dict(color=[FEMALE if c else MALE for c in chosen],
-                                       pattern=dict(shape=["/" if c else "" for c in chosen], fillmode="overlay",
-                                                    fgcolor="white", fgopacity=0.5)),
-                           text=text, textposition="outside", cliponaxis=False, showlegend=False,
-                           hovertemplate="%{y}: %{text}<extra></extra>"))
-    for value, label, level in references:
-        if fmt.is_missing(value):
-            continue
-        color, dash = REFERENCE_STYLES[level]
-        fig.add_vline(x=value, line=dict(color=color, dash=dash, width=2), showlegend=True,
-                      name=plain.chart_label(f"{label}: {fmt.value(value, unit, decimals, lang)}"))
-    _short_ticks(fig, rows[label_col])
-    if highlight is not None and highlight in set(rows[label_col]):
-        ticks = fig.layout.yaxis.ticktext or category_labels(rows[label_col])
-        fig.update_yaxes(tickmode="array", tickvals=category_labels(rows[label_col]),
-                         ticktext=[f"▶ {tick}" if c else tick for tick, c in zip(ticks, chosen)])
-    return _layout(fig, lang, height=140 + 28 * len(rows), x_title=fmt.unit_label(unit, lang))
+    chosen = [name == highlight for name in names]
+    bars = go.Bar(x=rows[value_col], y=category_labels(names), orientation="h",
+                  marker=dict(color=[FEMALE if c else MALE for c in chosen],
+                              pattern=dict(shape=["/" if c else "" for c in chosen], fillmode="overlay",
+                                           fgcolor="white", fgopacity=0.5)),
+                  text=text, textposition="outside", cliponaxis=False, showlegend=False,
+                  hovertemplate="%{y}: %{text}<extra></extra>")
+    lines = [dict(type="line", xref="x", yref="y domain", x0=value, x1=value, y0=0, y1=1,
+                  line=dict(color=REFERENCE_STYLES[level][0], dash=REFERENCE_STYLES[level][1], width=2),
+                  showlegend=True, name=plain.chart_label(f"{label}: {fmt.value(value, unit, decimals, lang)}"))
+             for value, label, level in references if not fmt.is_missing(value)]
+    ticks = _short_ticks(names)
+    if highlight is not None and highlight in set(names):
+        shown = ticks.get("ticktext") or category_labels(names)
+        ticks = dict(tickmode="array", tickvals=category_labels(names),
+                     ticktext=[f"▶ {tick}" if c else tick for tick, c in zip(shown, chosen)])
+    layout = _layout_of(lang, 140 + 28 * len(rows), x_title=fmt.unit_label(unit, lang), yaxis=ticks,
+                        **({"shapes": lines} if lines else {}))
+    return go.Figure(data=[bars], layout=layout)
 
 
 def trend(rows: pd.DataFrame, unit: str, decimals: int, lang: str, labels: dict) -> go.Figure:
@@ -135,7 +147,7 @@ def progress_heatmap(grid: pd.DataFrame, lang: str, marks: pd.DataFrame | None =
     fig.update_xaxes(side="top", tickangle=-45, type="category", categoryorder="array", categoryarray=columns,
                      range=[-0.5, len(columns) - 0.5])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=rows, range=[len(rows) - 0.5, -0.5])
-    _short_ticks(fig, grid.index)
+    fig.update_yaxes(_short_ticks(grid.index))
     fig = _layout(fig, lang, height=140 + 30 * len(grid.index))
     if marked.any():                        # the legend under the chart: the action codes are on top
         fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.02, x=0))
