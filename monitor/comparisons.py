@@ -14,28 +14,23 @@ COMPARISON_COLOURS = {"▲": "background-color: #cfe5f5", "▼": "background-col
 def profile_table(profile: pd.DataFrame, level: str) -> pd.DataFrame:
     """The profile as text columns: indicator, sex, year, value, zone (for a comune), CM, comparison with the CM,
     the CM's region and Italia (benchmarks, n.d. where the national data give none), source."""
-    rows = []
+    view = lang()
     names = profile[["region_name_it", "region_name_en"]].dropna()
     region = L(*names.iloc[0]) if len(names) else L("Regione", "Region")
+    columns = [L("Strategia", "Strategy"), L("Indicatore", "Indicator"), L("Sesso", "Sex"), L("Anno", "Year"),
+               L("Valore", "Value"), L("Zona", "Zone"), L("Città metropolitana", "Metropolitan City"),
+               L("Rispetto alla CM", "Against the CM"), region, L("Italia", "Italy"), L("Fonte", "Source")]
+    rows = []
     for r in profile.to_dict("records"):
         unit, decimals = r["unit"], int(r["decimals"])
-        own = fmt.flag(r["value"], lang()) if r["comune_kind"] == "flag" and level == "comune" else \
-            fmt.value(r["value"], unit, decimals, lang())
-        rows.append({
-            "_code": r["code"],
-            L("Strategia", "Strategy"): r["strategy_code"],
-            L("Indicatore", "Indicator"): indicator_name(r),
-            L("Sesso", "Sex"): sex_label(r["sex"]),
-            L("Anno", "Year"): str(int(r["period"])),
-            L("Valore", "Value"): own,
-            L("Zona", "Zone"): fmt.value(r["zone_value"], unit, decimals, lang()),
-            L("Città metropolitana", "Metropolitan City"): fmt.value(r["cm_value"], unit, decimals, lang()),
-            L("Rispetto alla CM", "Against the CM"): comparison_symbol(r["value"], r["cm_value"], r["polarity"]),
-            region: fmt.value(r["region_value"], unit, decimals, lang()),
-            L("Italia", "Italy"): fmt.value(r["italy_value"], unit, decimals, lang()),
-            L("Fonte", "Source"): f"{r['producer']}, {int(r['period'])}",
-        })
-    table = pd.DataFrame(rows)
+        own = fmt.flag(r["value"], view) if r["comune_kind"] == "flag" and level == "comune" else \
+            fmt.value(r["value"], unit, decimals, view)
+        rows.append([r["code"], r["strategy_code"], indicator_name(r), sex_label(r["sex"]), str(int(r["period"])),
+                     own, *(fmt.value(r[key], unit, decimals, view) for key in ("zone_value", "cm_value")),
+                     comparison_symbol(r["value"], r["cm_value"], r["polarity"]),
+                     *(fmt.value(r[key], unit, decimals, view) for key in ("region_value", "italy_value")),
+                     f"{r['producer']}, {int(r['period'])}"])
+    table = pd.DataFrame(rows, columns=["_code", *columns])
     # A zone's own value is its zone's: the zone column would repeat it.
     return table.drop(columns=[L("Zona", "Zone")]) if level == "zona" and len(table) else table
 
