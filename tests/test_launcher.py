@@ -74,3 +74,16 @@ def test_settings_read_without_the_lock_are_the_settings_streamlit_reads(monkeyp
     assert keys and all(config.get_option(key) == locked(key) for key in keys)
     with pytest.raises(RuntimeError):
         config.get_option("no.suchOption")
+
+
+def test_the_pages_libraries_are_loaded_and_frozen_before_the_first_visitor():
+    import subprocess
+    import sys
+
+    from core.settings import PROJECT_ROOT
+
+    code = ("import gc, sys; from monitor import launcher; launcher.freeze_startup_objects(); "
+            "print(gc.get_freeze_count(), all(name in sys.modules for name in launcher.PAGE_LIBRARIES))")
+    frozen, loaded = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                                    check=True).stdout.split()
+    assert int(frozen) > 100_000 and loaded == "True"
