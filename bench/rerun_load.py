@@ -25,6 +25,7 @@ class PageTimes:
     visits: list[list[float]] = field(default_factory=list)
     cpu_seconds: float = 0.0
     exceptions: int = 0
+    first_error: str = ""
 
     def p95(self) -> float:
         """The p95 of each visit, then the median over visits: a burst of load from other processes
@@ -40,6 +41,7 @@ async def _on_page(sessions: list[BrowserSession], url_path: str, changes: int, 
     """All sessions switch to the page, then each changes filters `changes` times back to back (one visit)."""
     for run in await asyncio.gather(*(s.goto(url_path) for s in sessions)):
         times.exceptions += run.exceptions
+        times.first_error = times.first_error or run.first_error
     visit: list[float] = []
     times.visits.append(visit)
     cpu_before = server.cpu_seconds(pid)
@@ -50,6 +52,7 @@ async def _on_page(sessions: list[BrowserSession], url_path: str, changes: int, 
             run = await session.change_filter()
             visit.append(run.seconds)
             times.exceptions += run.exceptions
+            times.first_error = times.first_error or run.first_error
 
     await asyncio.gather(*(viewer(s) for s in sessions))
     times.cpu_seconds += server.cpu_seconds(pid) - cpu_before
@@ -89,7 +92,7 @@ def figures(times: dict[str, PageTimes]) -> list[report.Figure]:
             continue
         p95, cpu = page.p95(), page.cpu_per_rerun()
         ratio = p95 / bare
-        note = f", {page.exceptions} exceptions" if page.exceptions else ""
+        note = f", {page.exceptions} exceptions, the first {page.first_error!r}" if page.exceptions else ""
         result.append(report.Figure(
             f"rerun p95 {url_path or 'home'}",
             f"{ratio:.2f}× bare [{report.ms(p95)}; server CPU {cpu / bare_cpu:.2f}× bare{note}]",

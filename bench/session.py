@@ -26,6 +26,7 @@ class Run:
     bytes: int
     messages: int
     exceptions: int
+    first_error: str = ""   # type and message of the first exception element, to say what went wrong
 
 
 @dataclass
@@ -117,6 +118,7 @@ class BrowserSession:
     async def _receive_run(self, started: float) -> Run:
         """Read ForwardMsgs until script_finished, keeping what the next request needs."""
         size = count = exceptions = 0
+        first_error = ""
         filters: dict[str, Filter] = {}
         while True:
             raw = await self._ws.recv()
@@ -137,13 +139,15 @@ class BrowserSession:
                 self.page_script_hash = fwd.navigation.page_script_hash or self.page_script_hash
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 element = fwd.delta.new_element
-                exceptions += element.WhichOneof("type") == "exception"
+                if element.WhichOneof("type") == "exception":
+                    exceptions += 1
+                    first_error = first_error or f"{element.exception.type}: {element.exception.message[:200]}"
                 found = _filter_of(element)
                 if found:
                     filters[found.widget_id] = found
             elif kind == "script_finished" and fwd.script_finished in DONE:
                 self.filters = filters
-                return Run(time.perf_counter() - started, size, count, exceptions)
+                return Run(time.perf_counter() - started, size, count, exceptions, first_error)
 
 
 def _state(target: Filter, turn: int) -> WidgetState:

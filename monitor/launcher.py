@@ -124,9 +124,9 @@ def read_config_without_lock() -> None:
 
 
 # What the pages import (and the heavy libraries behind them): loaded once, before the first visitor.
-PAGE_LIBRARIES = ("pandas", "pyarrow", "duckdb", "plotly.graph_objects", "pydeck", "streamlit.elements.plotly_chart",
-                  "streamlit.elements.deck_gl_json_chart", "monitor.charts", "monitor.maps", "monitor.queries",
-                  "monitor.comparisons", "monitor.cards", "monitor.report")
+# Not the project's own modules: they define Streamlit caches, which belong to the server's runtime.
+PAGE_LIBRARIES = ("pandas", "pyarrow", "duckdb", "plotly.graph_objects", "plotly.io", "pydeck", "babel.numbers",
+                  "fpdf", "streamlit.elements.plotly_chart", "streamlit.elements.deck_gl_json_chart")
 
 
 def freeze_startup_objects() -> None:
