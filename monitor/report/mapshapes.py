@@ -27,24 +27,27 @@ class MapShapes:
         return BOX_HEIGHT
 
 
-def rings(geojson: str | None) -> list[list[tuple[float, float]]]:
-    """Every ring (lon, lat) of a GeoJSON Polygon or MultiPolygon; exteriors and holes alike."""
+def _polygons(geojson: str | None) -> list:
+    """The polygons (lists of rings) of a GeoJSON Polygon or MultiPolygon; none for anything else or nothing."""
     if not geojson:
         return []
     shape = json.loads(geojson)
-    polygons = shape["coordinates"] if shape["type"] == "MultiPolygon" else \
+    return shape["coordinates"] if shape["type"] == "MultiPolygon" else \
         [shape["coordinates"]] if shape["type"] == "Polygon" else []
-    return [[(float(x), float(y)) for x, y, *_ in ring] for polygon in polygons for ring in polygon]
+
+
+def _points(ring) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y, *_ in ring]
+
+
+def rings(geojson: str | None) -> list[list[tuple[float, float]]]:
+    """Every ring (lon, lat) of a GeoJSON Polygon or MultiPolygon; exteriors and holes alike."""
+    return [_points(ring) for polygon in _polygons(geojson) for ring in polygon]
 
 
 def exteriors(geojson: str | None) -> list[list[tuple[float, float]]]:
     """The exterior ring of each polygon of a GeoJSON Polygon or MultiPolygon."""
-    if not geojson:
-        return []
-    shape = json.loads(geojson)
-    polygons = shape["coordinates"] if shape["type"] == "MultiPolygon" else \
-        [shape["coordinates"]] if shape["type"] == "Polygon" else []
-    return [[(float(x), float(y)) for x, y, *_ in polygon[0]] for polygon in polygons if polygon]
+    return [_points(polygon[0]) for polygon in _polygons(geojson) if polygon]
 
 
 def extent(all_rings: list[list[tuple[float, float]]], padding: float) -> tuple[float, float, float, float]:
