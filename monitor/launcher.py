@@ -13,6 +13,8 @@ It fixes, before Streamlit starts, what Streamlit's own CLI leaves to the first 
   (too long) answers 404 instead of 500.
 - Settings: Streamlit's parsed settings are read without its config lock, which every message took (see
   `read_config_without_lock`).
+- Messages: a script run's messages reach the event loop in batches, waking it once a batch rather than twice a
+  message (see `batch_event_loop_wakeups`).
 - Memory: the libraries the pages use are imported before the first visitor and their objects frozen out of the
   garbage collector's full passes (see `freeze_startup_objects`).
 - Queries: the warehouse stays open between page queries (opening it cost 15-40 ms a query) and is reopened as soon
@@ -123,6 +125,68 @@ def read_config_without_lock() -> None:
     config.get_option = get_option
 
 
+def batch_event_loop_wakeups() -> None:
+    """Hand what the script threads send to the event loop in batches, and wake the loop once for each batch.
+
+    Streamlit passes every message a script run makes to the event loop with its own `call_soon_threadsafe`,
+    whose callback wakes the loop again with another (`Runtime._enqueued_some_message`): two writes to the loop's
+    wake-up socket per message, each a system call that lets the interpreter lock go to one of the other sessions'
+    threads. Here a session's events wait in a queue that one scheduled callback empties in order, and a wake-up
+    is scheduled only when none is pending; the messages, their order and their sending are Streamlit's own.
+    """
+    import asyncio
+    import collections
+
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.runtime import Runtime
+
+    def call_soon_on_event_loop(session, callback) -> None:
+        pending = session.__dict__.setdefault("_pending_loop_callbacks", collections.deque())
+        pending.append(callback)
+        if session.__dict__.get("_drain_scheduled"):
+            return  # the scheduled drain has not started yet: it will run this callback after the earlier ones
+        session._drain_scheduled = True
+
+        def drain() -> None:
+            session._drain_scheduled = False
+            while pending:
+                queued = pending.popleft()
+                try:
+                    queued()
+                except Exception as error:  # as the loop does for a failing callback: report it, go on
+                    session._event_loop.call_exception_handler(
+                        {"message": "Exception in a script runner event", "exception": error})
+
+        try:
+            session._event_loop.call_soon_threadsafe(drain)
+        except RuntimeError:  # the loop is closed (shutdown): drop the events, as Streamlit does
+            session._drain_scheduled = False
+            if not session._event_loop.is_closed():
+                raise
+
+    def enqueued_some_message(runtime) -> None:
+        async_objs = runtime._get_async_objs()
+        try:
+            on_loop = asyncio.get_running_loop() is async_objs.eventloop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            async_objs.need_send_data.set()
+            return
+        if runtime.__dict__.get("_wake_pending"):
+            return  # the pending wake-up sets the event after this message was queued
+        runtime._wake_pending = True
+
+        def wake() -> None:
+            runtime._wake_pending = False
+            async_objs.need_send_data.set()
+
+        async_objs.eventloop.call_soon_threadsafe(wake)
+
+    AppSession._call_soon_on_event_loop = call_soon_on_event_loop
+    Runtime._enqueued_some_message = enqueued_some_message
+
+
 # What the pages import (and the heavy libraries behind them): loaded once, before the first visitor.
 # Not the project's own modules: they define Streamlit caches, which belong to the server's runtime.
 PAGE_LIBRARIES = ("pandas", "pyarrow", "duckdb", "plotly.graph_objects", "plotly.io", "pydeck", "babel.numbers",
@@ -152,6 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     serve_static_files_from(settings.static_dir)
     warehouse.keep_open()
     read_config_without_lock()
+    batch_event_loop_wakeups()
     freeze_startup_objects()
     from streamlit.web import cli
 

@@ -23,39 +23,49 @@ class CacheKeyError(RuntimeError):
 _cached_by_code: dict = {}
 
 
-def _cached_once(function):
-    """st.cache_data around a function defined in a page, created once per compiled function.
+def _cached_once(function, shared: bool):
+    """A Streamlit cache around a function defined in a page, created once per compiled function.
 
-    st.cache_data hashes a function's source each time it wraps it (about 0.3 ms), and a page's functions are
+    Streamlit hashes a function's source each time it wraps it (about 0.3 ms), and a page's functions are
     defined again on every rerun; Streamlit compiles each page once, so the code object identifies the function
     across reruns. The wrapper keeps the globals of the first run: such functions take everything that varies
     as arguments, which their cache key needs anyway.
+
+    shared: st.cache_resource, one stored result replayed as it is (a section's messages and its None); else
+    st.cache_data, which hands each call its own copy of a result (unpickled on every hit).
     """
     cached = _cached_by_code.get(function.__code__)
     if cached is None:
-        cached = _cached_by_code[function.__code__] = st.cache_data(show_spinner=False, max_entries=1024)(function)
+        cache = st.cache_resource if shared else st.cache_data
+        cached = _cached_by_code[function.__code__] = cache(show_spinner=False, max_entries=1024)(function)
     return cached
 
 
-def _keyed(function):
-    """The cached function, called only with the current warehouse version and (if it takes one) language."""
+def _keyed(function, shared: bool):
+    """The cached function, called only with the current warehouse version and (if it takes one) language.
+
+    It is called with keyword arguments: for a positional one Streamlit looks up the function's signature on
+    every call, to see whether the parameter's name excludes it from the key.
+    """
     parameters = list(inspect.signature(function).parameters)
     if parameters[:1] != ["version"]:
         raise CacheKeyError(f"{function.__qualname__}: the first parameter must be `version` (data.version())")
-    lang_at = parameters.index("lang") if "lang" in parameters else None
-    cached = _cached_once(function)
+    takes_lang = "lang" in parameters
+    cached = _cached_once(function, shared)
 
     def call(*args, **kwargs):
-        version = args[0] if args else kwargs.get("version")
+        kwargs.update(zip(parameters, args))
+        kwargs = {**{name: kwargs.pop(name) for name in parameters if name in kwargs}, **kwargs}  # one key order
+        version = kwargs.get("version")
         if version != data.version():
             raise CacheKeyError(f"{function.__qualname__} called with a version that is not the served one")
-        if lang_at is not None:
-            given = args[lang_at] if len(args) > lang_at else kwargs.get("lang")
+        if takes_lang:
+            given = kwargs.get("lang")
             if given != i18n.lang():
                 raise CacheKeyError(f"{function.__qualname__} called with lang={given!r}, the view's is {i18n.lang()!r}")
-            return cached(*args, **kwargs)
+            return cached(**kwargs)
         with i18n.unkeyed(function.__qualname__):
-            return cached(*args, **kwargs)
+            return cached(**kwargs)
 
     call.__wrapped__ = function
     call.__doc__ = function.__doc__
@@ -64,11 +74,12 @@ def _keyed(function):
 
 def section(draw):
     """Decorator for a page section that only draws elements: run once per distinct arguments, replayed after
-    (a replay costs well under 1 ms; building the same tables and charts again 5–30 ms)."""
-    return _keyed(draw)
+    (a replay costs well under 1 ms; building the same tables and charts again 5–30 ms). Its messages are stored
+    once and replayed as they are (st.cache_resource): nothing of a section's result is ever modified."""
+    return _keyed(draw, shared=True)
 
 
 def memo(compute):
     """Decorator for a page's derived data, cached per distinct arguments, with the same rules as section()."""
-    return _keyed(compute)
+    return _keyed(compute, shared=False)
 

@@ -87,3 +87,126 @@ def test_the_pages_libraries_are_loaded_and_frozen_before_the_first_visitor():
     frozen, loaded = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
                                     check=True).stdout.split()
     assert int(frozen) > 100_000 and loaded == "True"
+
+
+@pytest.fixture
+def batched(monkeypatch):
+    """Streamlit's session and runtime classes with the launcher's batched wake-ups (restored after the test)."""
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.runtime import Runtime
+
+    from monitor import launcher
+
+    monkeypatch.setattr(AppSession, "_call_soon_on_event_loop", AppSession._call_soon_on_event_loop)
+    monkeypatch.setattr(Runtime, "_enqueued_some_message", Runtime._enqueued_some_message)
+    launcher.batch_event_loop_wakeups()
+    return AppSession, Runtime
+
+
+class CountingLoop:
+    """An event loop that counts the callbacks handed to it from other threads."""
+
+    def __init__(self):
+        import asyncio
+
+        self.loop = asyncio.new_event_loop()
+        self.handed = 0
+        self.call_soon_threadsafe_of_loop = self.loop.call_soon_threadsafe
+        self.loop.call_soon_threadsafe = self.count
+
+    def count(self, callback, *args):
+        self.handed += 1
+        return self.call_soon_threadsafe_of_loop(callback, *args)
+
+
+class SessionOnLoop:
+    """Just what the batched `AppSession._call_soon_on_event_loop` uses of a session: its event loop."""
+
+    def __init__(self, session_class, loop):
+        self._event_loop, self.session_class = loop, session_class
+
+    def _call_soon_on_event_loop(self, callback):
+        self.session_class._call_soon_on_event_loop(self, callback)
+
+
+def test_a_sessions_events_reach_the_loop_in_order_with_one_wake_up_per_batch(batched):
+    import asyncio
+
+    AppSession, _ = batched
+    counting = CountingLoop()
+    session = SessionOnLoop(AppSession, counting.loop)
+    seen = []
+    for number in range(100):
+        session._call_soon_on_event_loop(lambda number=number: seen.append(number))
+    assert counting.handed == 1 and seen == []
+    counting.loop.run_until_complete(asyncio.sleep(0))
+    assert seen == list(range(100))
+    session._call_soon_on_event_loop(lambda: seen.append("next"))   # a batch after the drain wakes the loop again
+    counting.loop.run_until_complete(asyncio.sleep(0))
+    assert counting.handed == 2 and seen[-1] == "next"
+    counting.loop.close()
+
+
+def test_events_from_a_script_thread_all_arrive_in_order_while_the_loop_drains(batched):
+    import asyncio
+    import threading
+
+    AppSession, _ = batched
+    counting = CountingLoop()
+    session = SessionOnLoop(AppSession, counting.loop)
+    seen, total = [], 20_000
+
+    async def until_all_arrived():
+        while len(seen) < total:
+            await asyncio.sleep(0.001)
+
+    def script_thread():
+        for number in range(total):
+            session._call_soon_on_event_loop(lambda number=number: seen.append(number))
+
+    sender = threading.Thread(target=script_thread)
+    sender.start()
+    counting.loop.run_until_complete(asyncio.wait_for(until_all_arrived(), 30))
+    sender.join()
+    assert seen == list(range(total)) and counting.handed < total
+    counting.loop.close()
+
+
+def test_a_failing_event_is_reported_and_the_ones_after_it_still_run(batched):
+    import asyncio
+
+    AppSession, _ = batched
+    counting = CountingLoop()
+    reported = []
+    counting.loop.set_exception_handler(lambda loop, context: reported.append(context["exception"]))
+    session = SessionOnLoop(AppSession, counting.loop)
+    seen = []
+    session._call_soon_on_event_loop(lambda: 1 / 0)
+    session._call_soon_on_event_loop(lambda: seen.append("after"))
+    counting.loop.run_until_complete(asyncio.sleep(0))
+    assert seen == ["after"] and isinstance(reported[0], ZeroDivisionError)
+    counting.loop.close()
+
+
+def test_the_send_loop_is_woken_once_while_a_wake_up_is_pending(batched):
+    import asyncio
+    from types import SimpleNamespace
+
+    _, Runtime = batched
+    counting = CountingLoop()
+    objects = SimpleNamespace(eventloop=counting.loop, need_send_data=asyncio.Event())
+    runtime = SimpleNamespace(_get_async_objs=lambda: objects)
+    runtime._enqueued_some_message = lambda: Runtime._enqueued_some_message(runtime)
+    for _ in range(50):
+        runtime._enqueued_some_message()            # from a script thread: one wake-up for all
+    assert counting.handed == 1 and not objects.need_send_data.is_set()
+    counting.loop.run_until_complete(asyncio.sleep(0))
+    assert objects.need_send_data.is_set()
+
+    async def on_the_loop():
+        objects.need_send_data.clear()
+        runtime._enqueued_some_message()            # on the loop itself: the event is set at once
+        return objects.need_send_data.is_set()
+
+    assert counting.loop.run_until_complete(on_the_loop()) and counting.handed == 1
+    counting.loop.close()

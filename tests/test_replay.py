@@ -46,6 +46,17 @@ def script(case: str) -> None:
         titled(version, "en", "a")
     elif case == "text without language":
         st.text(labels_without_language(version, "a"))
+    elif case == "twice, by position and by name":
+        st.session_state.setdefault("drawn", 0)
+
+        @replay.section
+        def counted(version: str, lang: str, code: str) -> None:
+            st.session_state["drawn"] += 1
+            st.header(L("Contato ", "Counted ") + code)
+
+        counted(version, i18n.lang(), "c")
+        counted(code="c", lang=i18n.lang(), version=version)
+        counted(version, i18n.lang(), code="c")
 
 
 def run(case: str) -> AppTest:
@@ -66,3 +77,12 @@ def test_a_section_called_with_the_served_version_and_the_views_language_draws()
 def test_a_section_whose_key_misses_the_version_or_the_language_fails_at_once(case, message):
     at = run(case)
     assert at.exception and message in at.exception[0].message
+
+
+def test_a_section_is_drawn_once_and_replayed_however_its_arguments_are_passed():
+    at = run("twice, by position and by name")
+    assert not at.exception
+    assert at.session_state["drawn"] == 1
+    assert [h.value for h in at.header] == ["Contato c"] * 3
+    at.run()   # the next run replays all three from the cache
+    assert at.session_state["drawn"] == 1 and [h.value for h in at.header] == ["Contato c"] * 3
