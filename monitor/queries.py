@@ -87,9 +87,14 @@ def priority_zones(db: Path) -> pd.DataFrame:
     return query(db, "priority_zones")
 
 
-def profile(db: Path, level: str, code: str, zone_id: int | None) -> pd.DataFrame:
-    """Every indicator's latest value for one zone or comune beside its zone and the CM."""
-    return query(db, "profile", {"level": level, "code": code, "zone_id": zone_id})
+def profile(db: Path, level: str, code: str) -> pd.DataFrame:
+    """Every indicator's latest value for one comune, zone or the CM, beside its zone, the CM, Piemonte and Italia."""
+    return query(db, "profiles", {"level": level, "code": code}).drop(columns="territory_code")
+
+
+def level_profiles(db: Path, level: str) -> pd.DataFrame:
+    """profile() of every territory of a level at once, with its territory_code (one query for all 312 comuni)."""
+    return query(db, "profiles", {"level": level, "code": None})
 
 
 def sources(db: Path) -> pd.DataFrame:
@@ -186,7 +191,8 @@ PAGE_QUERIES: dict[str, tuple] = {
     "plan": (),
     "action_progress": (),
     "priority_zones": (),
-    "profile": ("comune", "001272", 1),
+    "profile": ("comune", "001272"),
+    "level_profiles": ("comune",),
     "sources": (),
     "loads": (),
     "gender_pairs": ("share_age_18_35", "zona"),

@@ -61,9 +61,12 @@ def comparison_legend() -> str:
     return report_sections.comparison_legend(L)
 
 
-def profile_rows(version: str, lang: str, level: str, territory: str, zone_id: int):
-    """Every indicator of the territory as text columns (indicator, sex, year, value, zone, CM, comparison, source)."""
-    return comparisons.profile_table(data.get("profile", level, territory, zone_id), level)
+def profile_rows(lang: str, level: str, territory: str):
+    """Every indicator of the territory as text columns (indicator, sex, year, value, zone, CM, comparison, source),
+    from the level's profiles, read once for all its territories (one query instead of one a territory)."""
+    every = data.get("level_profiles", level)
+    own = every[every["territory_code"] == territory].drop(columns="territory_code").reset_index(drop=True)
+    return comparisons.profile_table(own, level)
 
 
 @replay.section
@@ -74,7 +77,7 @@ def profile(version: str, lang: str, level: str, territory: str, zone_id: int) -
         comune_header(lang, territory)
     else:
         zone_header(lang, zone_id)
-    table = profile_rows(version, lang, level, territory, zone_id)
+    table = profile_rows(lang, level, territory)
     if table.empty:
         st.info(L("Nessun indicatore disponibile per questo territorio.", "No indicator available for this area."))
     else:
@@ -131,7 +134,7 @@ def downloads_and_report(version: str, lang: str, level: str, territory: str, zo
     here = report.Territory(level, territory, zone_id)
     db = load_settings().served_warehouse
     with st.container(horizontal=True):
-        notices.download(lambda: profile_rows(version, lang, level, territory, zone_id).drop(columns=["_code"]),
+        notices.download(lambda: profile_rows(lang, level, territory).drop(columns=["_code"]),
                          f"profilo_{territory}.csv", key="download_profile")
         st.download_button(L("Report del territorio (PDF)", "Area report (PDF)"),
                            lambda: report.territory_pdf(db, here, lang), file_name=report.file_name(here, lang),

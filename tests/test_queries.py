@@ -131,3 +131,19 @@ def test_servizi_page_shows_a_service_by_zone_from_sql(with_flag_rows):
     at.session_state["services_tab_it"] = "Tabella"
     at.run()
     assert len(at.dataframe[0].value) == 312   # the comuni table: every comune of 2024 (T), Torino without a value
+
+
+def test_the_level_profiles_hold_each_territorys_own_profile(warehouse):
+    comuni, zones = queries.level_profiles(warehouse, "comune"), queries.level_profiles(warehouse, "zona")
+    municipalities = queries.municipalities(warehouse)
+    assert set(comuni["territory_code"]) <= set(municipalities["istat_code"]) and len(comuni["territory_code"].unique()) > 300
+    for level, every, code in [("comune", comuni, "001272"), ("comune", comuni, municipalities["istat_code"].iloc[-1]),
+                               ("zona", zones, "5"), ("zona", zones, "11")]:
+        own = every[every["territory_code"] == code].drop(columns="territory_code")
+        profile = queries.profile(warehouse, level, code)
+        assert len(profile) > 10
+        same_rows(profile, own)
+    torino = queries.profile(warehouse, "comune", "001272")
+    population = torino[(torino["code"] == "population") & (torino["sex"] == "T")].iloc[0]
+    zone_one = queries.profile(warehouse, "zona", "1")
+    assert population["zone_value"] == zone_one[(zone_one["code"] == "population") & (zone_one["sex"] == "T")].iloc[0]["value"]

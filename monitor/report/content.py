@@ -27,7 +27,7 @@ def build(db: Path, territory: Territory, lang: str) -> Report:
         if info.get("zone_list_status", "provisional") != "official":
             notices = [L("Composizione delle zone omogenee provvisoria: in attesa dell'elenco ufficiale CMT.",
                          "Zone composition is provisional, pending the official CMT list."), *notices]
-        profile = queries.profile(db, territory.level, territory.code, territory.zone_id)
+        profile = queries.profile(db, territory.level, territory.code)
         registry = queries.indicators(db)
         data_date = L("Dati aggiornati al ", "Data as of ") + phrases.loaded_on(info.get("built_at"))
         body = [sections.profile_section(profile, territory, L),
