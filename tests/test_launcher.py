@@ -118,6 +118,16 @@ class CountingLoop:
         self.handed += 1
         return self.call_soon_threadsafe_of_loop(callback, *args)
 
+    def run(self, coroutine):
+        """Run the loop until coroutine is done, in a thread of its own (the test's thread may have a loop running)."""
+        import threading
+
+        result = {}
+        runner = threading.Thread(target=lambda: result.update(value=self.loop.run_until_complete(coroutine)))
+        runner.start()
+        runner.join()
+        return result.get("value")
+
 
 class SessionOnLoop:
     """Just what the batched `AppSession._call_soon_on_event_loop` uses of a session: its event loop."""
@@ -139,10 +149,10 @@ def test_a_sessions_events_reach_the_loop_in_order_with_one_wake_up_per_batch(ba
     for number in range(100):
         session._call_soon_on_event_loop(lambda number=number: seen.append(number))
     assert counting.handed == 1 and seen == []
-    counting.loop.run_until_complete(asyncio.sleep(0))
+    counting.run(asyncio.sleep(0))
     assert seen == list(range(100))
     session._call_soon_on_event_loop(lambda: seen.append("next"))   # a batch after the drain wakes the loop again
-    counting.loop.run_until_complete(asyncio.sleep(0))
+    counting.run(asyncio.sleep(0))
     assert counting.handed == 2 and seen[-1] == "next"
     counting.loop.close()
 
@@ -166,7 +176,7 @@ def test_events_from_a_script_thread_all_arrive_in_order_while_the_loop_drains(b
 
     sender = threading.Thread(target=script_thread)
     sender.start()
-    counting.loop.run_until_complete(asyncio.wait_for(until_all_arrived(), 30))
+    counting.run(asyncio.wait_for(until_all_arrived(), 30))
     sender.join()
     assert seen == list(range(total)) and counting.handed < total
     counting.loop.close()
@@ -183,7 +193,7 @@ def test_a_failing_event_is_reported_and_the_ones_after_it_still_run(batched):
     seen = []
     session._call_soon_on_event_loop(lambda: 1 / 0)
     session._call_soon_on_event_loop(lambda: seen.append("after"))
-    counting.loop.run_until_complete(asyncio.sleep(0))
+    counting.run(asyncio.sleep(0))
     assert seen == ["after"] and isinstance(reported[0], ZeroDivisionError)
     counting.loop.close()
 
@@ -200,7 +210,7 @@ def test_the_send_loop_is_woken_once_while_a_wake_up_is_pending(batched):
     for _ in range(50):
         runtime._enqueued_some_message()            # from a script thread: one wake-up for all
     assert counting.handed == 1 and not objects.need_send_data.is_set()
-    counting.loop.run_until_complete(asyncio.sleep(0))
+    counting.run(asyncio.sleep(0))
     assert objects.need_send_data.is_set()
 
     async def on_the_loop():
@@ -208,5 +218,5 @@ def test_the_send_loop_is_woken_once_while_a_wake_up_is_pending(batched):
         runtime._enqueued_some_message()            # on the loop itself: the event is set at once
         return objects.need_send_data.is_set()
 
-    assert counting.loop.run_until_complete(on_the_loop()) and counting.handed == 1
+    assert counting.run(on_the_loop()) and counting.handed == 1
     counting.loop.close()
