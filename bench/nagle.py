@@ -16,6 +16,7 @@ if __package__ in (None, ""):
 from bench import report, server
 from bench.session import BrowserSession
 
+HOME = ""   # the overview, the default page: the app's root URL
 # The launcher, with monitor.sockets told that its work is already done (so app.py leaves Nagle on).
 WITHOUT_NODELAY = ("import runpy, sys; import monitor.sockets as s; s._done = True; "
                    "sys.argv = ['monitor.launcher', *sys.argv[1:]]; runpy.run_module('monitor.launcher', run_name='__main__')")
@@ -55,14 +56,14 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         server.build_warehouse(folder)
         with app_server(folder, True) as with_url, app_server(folder, False) as without_url:
-            times = {(page, mode): [] for page in (server.BARE_PAGE, "quadro-generale") for mode in ("on", "off")}
+            times = {(page, mode): [] for page in (server.BARE_PAGE, HOME) for mode in ("on", "off")}
             for _ in range(args.rounds):
-                for page in (server.BARE_PAGE, "quadro-generale"):
+                for page in (server.BARE_PAGE, HOME):
                     for mode, url in (("on", with_url), ("off", without_url)):
                         times[page, mode] += asyncio.run(rerun_times(url, page, args.reruns))
-    for page in (server.BARE_PAGE, "quadro-generale"):
+    for page in (server.BARE_PAGE, HOME):
         on, off = report.median(times[page, "on"]), report.median(times[page, "off"])
-        print(f"rerun median {page}: {on * 1000:.1f} ms with TCP_NODELAY, {off * 1000:.1f} ms without "
+        print(f"rerun median {page or 'home'}: {on * 1000:.1f} ms with TCP_NODELAY, {off * 1000:.1f} ms without "
               f"({off / on:.2f}×)")
     return 0
 
