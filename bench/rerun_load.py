@@ -16,6 +16,9 @@ from bench import report, server
 from bench.session import BrowserSession
 
 BUDGET_RATIO = 1.5
+# Visits of every page: its figure is the median of their p95s. With five, one run to the next moved a page by up
+# to 0.6× the bare frame (bench/RESULTS.md); nine make that median steadier for about 40 s more.
+ROUNDS = 9
 
 
 @dataclass
@@ -100,7 +103,7 @@ def figures(times: dict[str, PageTimes]) -> list[report.Figure]:
     return result
 
 
-def run(quick: bool = False, sessions: int = 50, changes: int = 2, rounds: int = 5) -> list[report.Figure]:
+def run(quick: bool = False, sessions: int = 50, changes: int = 2, rounds: int = ROUNDS) -> list[report.Figure]:
     """Build a warehouse in a temp dir, serve the app, drive the load, return the figures."""
     if quick:
         sessions, changes, rounds = 2, 2, 1
@@ -118,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny load, to prove the harness works")
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--changes", type=int, default=2, help="filter changes per session and page visit")
-    parser.add_argument("--rounds", type=int, default=5, help="visits of every page")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="visits of every page")
     args = parser.parse_args(argv)
     return report.emit(run(args.quick, args.sessions, args.changes, args.rounds))
 
