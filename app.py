@@ -45,7 +45,7 @@ with st.sidebar:
 
 pages = [
     st.Page("pages/quadro_generale.py", title=L("Quadro generale", "Overview"), icon=":material/dashboard:",
-            default=True),   # the default page is the app's root URL: Streamlit gives it no path of its own
+            url_path="quadro-generale", default=True),   # served at the app's root URL (Streamlit's default page)
     st.Page("pages/divari_genere.py", title=L("Divari di genere", "Gender gaps"), icon=":material/balance:", url_path="divari-genere"),
     st.Page("pages/servizi_territorio.py", title=L("Servizi sul territorio", "Local services"), icon=":material/map:",
             url_path="servizi"),
