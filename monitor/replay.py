@@ -6,6 +6,9 @@ Their first parameter must be `version` (the served warehouse's, data.version())
 text in the view's language must take `lang` too. Both are checked on every call: a stale version or another
 language raises, and lang() called inside a function without `lang` raises (its cached result would be
 replayed in the wrong language).
+
+Results are stored once and handed out as they are (st.cache_resource, as monitor.data does for query results):
+a hit unpickles nothing, and no caller modifies a result in place.
 """
 from __future__ import annotations
 
@@ -23,25 +26,21 @@ class CacheKeyError(RuntimeError):
 _cached_by_code: dict = {}
 
 
-def _cached_once(function, shared: bool):
+def _cached_once(function):
     """A Streamlit cache around a function defined in a page, created once per compiled function.
 
     Streamlit hashes a function's source each time it wraps it (about 0.3 ms), and a page's functions are
     defined again on every rerun; Streamlit compiles each page once, so the code object identifies the function
     across reruns. The wrapper keeps the globals of the first run: such functions take everything that varies
     as arguments, which their cache key needs anyway.
-
-    shared: st.cache_resource, one stored result replayed as it is (a section's messages and its None); else
-    st.cache_data, which hands each call its own copy of a result (unpickled on every hit).
     """
     cached = _cached_by_code.get(function.__code__)
     if cached is None:
-        cache = st.cache_resource if shared else st.cache_data
-        cached = _cached_by_code[function.__code__] = cache(show_spinner=False, max_entries=1024)(function)
+        cached = _cached_by_code[function.__code__] = st.cache_resource(show_spinner=False, max_entries=1024)(function)
     return cached
 
 
-def _keyed(function, shared: bool):
+def _keyed(function):
     """The cached function, called only with the current warehouse version and (if it takes one) language.
 
     It is called with keyword arguments: for a positional one Streamlit looks up the function's signature on
@@ -51,7 +50,7 @@ def _keyed(function, shared: bool):
     if parameters[:1] != ["version"]:
         raise CacheKeyError(f"{function.__qualname__}: the first parameter must be `version` (data.version())")
     takes_lang = "lang" in parameters
-    cached = _cached_once(function, shared)
+    cached = _cached_once(function)
 
     def call(*args, **kwargs):
         kwargs.update(zip(parameters, args))
@@ -74,12 +73,11 @@ def _keyed(function, shared: bool):
 
 def section(draw):
     """Decorator for a page section that only draws elements: run once per distinct arguments, replayed after
-    (a replay costs well under 1 ms; building the same tables and charts again 5–30 ms). Its messages are stored
-    once and replayed as they are (st.cache_resource): nothing of a section's result is ever modified."""
-    return _keyed(draw, shared=True)
+    (a replay costs well under 1 ms; building the same tables and charts again 5–30 ms)."""
+    return _keyed(draw)
 
 
 def memo(compute):
     """Decorator for a page's derived data, cached per distinct arguments, with the same rules as section()."""
-    return _keyed(compute, shared=False)
+    return _keyed(compute)
 
