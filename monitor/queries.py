@@ -89,12 +89,7 @@ def priority_zones(db: Path) -> pd.DataFrame:
 
 def profile(db: Path, level: str, code: str) -> pd.DataFrame:
     """Every indicator's latest value for one comune, zone or the CM, beside its zone, the CM, Piemonte and Italia."""
-    return query(db, "profiles", {"level": level, "code": code}).drop(columns="territory_code")
-
-
-def level_profiles(db: Path, level: str) -> pd.DataFrame:
-    """profile() of every territory of a level at once, with its territory_code (one query for all 312 comuni)."""
-    return query(db, "profiles", {"level": level, "code": None})
+    return query(db, "profile", {"level": level, "code": code})
 
 
 def sources(db: Path) -> pd.DataFrame:
@@ -192,7 +187,6 @@ PAGE_QUERIES: dict[str, tuple] = {
     "action_progress": (),
     "priority_zones": (),
     "profile": ("comune", "001272"),
-    "level_profiles": ("comune",),
     "sources": (),
     "loads": (),
     "gender_pairs": ("share_age_18_35", "zona"),

@@ -62,11 +62,8 @@ def comparison_legend() -> str:
 
 
 def profile_rows(lang: str, level: str, territory: str):
-    """Every indicator of the territory as text columns (indicator, sex, year, value, zone, CM, comparison, source),
-    from the level's profiles, read once for all its territories (one query instead of one a territory)."""
-    every = data.get("level_profiles", level)
-    own = every[every["territory_code"] == territory].drop(columns="territory_code").reset_index(drop=True)
-    return comparisons.profile_table(own, level)
+    """Every indicator of the territory as text columns (indicator, sex, year, value, zone, CM, comparison, source)."""
+    return comparisons.profile_table(data.get("profile", level, territory), level)
 
 
 @replay.section

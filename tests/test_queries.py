@@ -133,17 +133,15 @@ def test_servizi_page_shows_a_service_by_zone_from_sql(with_flag_rows):
     assert len(at.dataframe[0].value) == 312   # the comuni table: every comune of 2024 (T), Torino without a value
 
 
-def test_the_level_profiles_hold_each_territorys_own_profile(warehouse):
-    comuni, zones = queries.level_profiles(warehouse, "comune"), queries.level_profiles(warehouse, "zona")
-    municipalities = queries.municipalities(warehouse)
-    assert set(comuni["territory_code"]) <= set(municipalities["istat_code"]) and len(comuni["territory_code"].unique()) > 300
-    for level, every, code in [("comune", comuni, "001272"), ("comune", comuni, municipalities["istat_code"].iloc[-1]),
-                               ("zona", zones, "5"), ("zona", zones, "11")]:
-        own = every[every["territory_code"] == code].drop(columns="territory_code")
-        profile = queries.profile(warehouse, level, code)
-        assert len(profile) > 10
-        same_rows(profile, own)
-    torino = queries.profile(warehouse, "comune", "001272")
-    population = torino[(torino["code"] == "population") & (torino["sex"] == "T")].iloc[0]
-    zone_one = queries.profile(warehouse, "zona", "1")
-    assert population["zone_value"] == zone_one[(zone_one["code"] == "population") & (zone_one["sex"] == "T")].iloc[0]["value"]
+def test_a_profile_sets_each_indicator_beside_its_zone_the_cm_and_italia(warehouse):
+    torino, zone_one = queries.profile(warehouse, "comune", "001272"), queries.profile(warehouse, "zona", "1")
+    cm = queries.profile(warehouse, "cm", "001")
+    assert len(torino) > 10 and len(zone_one) > 10 and len(cm) > 10
+
+    def population(rows, column="value"):
+        return rows[(rows["code"] == "population") & (rows["sex"] == "T")].iloc[0][column]
+
+    assert population(torino, "zone_value") == population(zone_one)      # Torino's zone is zone 1
+    assert population(zone_one, "zone_value") == population(zone_one)    # a zone's zone is itself
+    assert population(torino, "cm_value") == population(cm) and pd.isna(population(cm, "zone_value"))
+    assert population(torino, "italy_value") == population(cm, "italy_value")
