@@ -30,9 +30,10 @@ def _short_ticks(names) -> dict:
 
 
 def _layout_of(lang: str, height: int, x_title: str = "", y_title: str = "", xaxis: dict | None = None,
-               yaxis: dict | None = None, **more) -> dict:
-    """The pages' common layout (size, margins, number separators, legend on top, light grid) with axis extras."""
-    return dict(height=height, margin=dict(l=8, r=8, t=30, b=8), separators=SEPARATORS[lang],
+               yaxis: dict | None = None, right: int = 8, **more) -> dict:
+    """The pages' common layout (size, margins, number separators, legend on top, light grid) with axis extras;
+    right: the right margin in px (room for labels beside the longest bar)."""
+    return dict(height=height, margin=dict(l=8, r=right, t=30, b=8), separators=SEPARATORS[lang],
                 legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0), plot_bgcolor="white", font=dict(size=13),
                 xaxis=dict(title=dict(text=x_title), showgrid=True, gridcolor="#E5E5E5", zeroline=True,
                            zerolinecolor="#999", **(xaxis or {})),
@@ -102,8 +103,10 @@ def ranked_bars(rows: pd.DataFrame, value_col: str, label_col: str, unit: str, d
         shown = ticks.get("ticktext") or category_labels(names)
         ticks = dict(tickmode="array", tickvals=category_labels(names),
                      ticktext=[f"▶ {tick}" if c else tick for tick, c in zip(shown, chosen)])
+    # The longest bar's label is drawn past the plot area: a right margin as wide as the longest label (about 8 px
+    # a character at the layout's font size) keeps it whole.
     layout = _layout_of(lang, 140 + 28 * len(rows), x_title=fmt.unit_label(unit, lang), yaxis=ticks,
-                        **({"shapes": lines} if lines else {}))
+                        right=8 + 8 * max((len(t) for t in text), default=0), **({"shapes": lines} if lines else {}))
     return go.Figure(data=[bars], layout=layout)
 
 
