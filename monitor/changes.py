@@ -13,13 +13,13 @@ import pandas as pd
 
 from core.bilingual import Text, localized, localized_column
 from monitor import fmt, plain, queries
+from monitor.phrases import OFFICES
 
 UPDATES = ("etl", "upload", "revert")     # the loads that change the data; bundled files come with the software
 KINDS = {"etl": Text("Aggiornamento dalla fonte", "Download from the source"),
          "upload": Text("Caricamento degli uffici", "Upload by the offices"),
          "revert": Text("Annullamento di un caricamento", "Upload reverted"),
          "bundled": Text("Dati inclusi nel progetto", "Data bundled with the project")}
-OFFICES = Text("Uffici della Città metropolitana di Torino", "Offices of the Metropolitan City of Turin")
 AUTOMATIC = Text("aggiornamento automatico (python -m etl refresh)", "automatic refresh (python -m etl refresh)")
 STATUS = {"superseded": Text("poi sostituito da dati più recenti", "later replaced by newer data"),
           "reverted": Text("poi annullato", "later reverted")}

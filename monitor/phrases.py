@@ -3,10 +3,18 @@ comparisons, what would fill a missing figure. Escape them for where they are sh
 from __future__ import annotations
 
 from core.bilingual import Text
+from core.settings import load_settings
 from monitor import fmt, plain
 from monitor.i18n import L, field, lang
 
 SEX_LABELS = {"T": Text("Totale", "Total"), "F": Text("Donne", "Women"), "M": Text("Uomini", "Men")}
+OFFICES = Text("Uffici della Città metropolitana di Torino", "Offices of the Metropolitan City of Turin")
+
+
+def uploaded_by(name) -> str:
+    """Who made an upload, as a view names them: the offices on the public instance (never a person), else the
+    account's name (the offices when there is none)."""
+    return OFFICES.in_(lang()) if load_settings().is_public or fmt.is_missing(name) or not name else str(name)
 
 
 def loaded_on(timestamp) -> str:
@@ -18,11 +26,11 @@ def provenance(producer: str | None, period, loaded_at, load_kind: str | None = 
                released_on=None) -> str:
     """'Fonte: Istat, 2022 · pubblicato il 14/09/2026 · caricato il 01/11/2026'. «caricato il» is when the figure
     entered this warehouse (download, upload or, for bundled data, the build); «pubblicato il» the producer's
-    release date, only when the source states it (load.released_on). The uploader's name is in it."""
+    release date, only when the source states it (load.released_on). Who uploaded it: uploaded_by()."""
     if not producer:
         return ""
     year = "" if fmt.is_missing(period) else f", {int(period)}"
-    who = f" ({loaded_by})" if load_kind == "upload" and loaded_by else ""
+    who = f" ({uploaded_by(loaded_by)})" if load_kind == "upload" and loaded_by else ""
     released = "" if fmt.is_missing(released_on) else L(" · pubblicato il ", " · released ") + loaded_on(released_on)
     return L(f"Fonte: {producer}{year}{released} · caricato il {loaded_on(loaded_at)}{who}",
              f"Source: {producer}{year}{released} · loaded on {loaded_on(loaded_at)}{who}")

@@ -34,7 +34,8 @@ def progress_table(version: str, lang: str) -> pd.DataFrame:
     grid = progress.assign(zone=[L("Intera CM", "Whole CM") if fmt.is_missing(z) else zone_names.get(z, z)
                                  for z in progress["zone_id"]])
     return grid[["action_code", "zone", "as_of", "status", "percent", "funds_allocated", "funds_spent", "note",
-                 "loaded_by", "loaded_at"]].assign(status=[status_label(s, lang) for s in grid["status"]])
+                 "loaded_by", "loaded_at"]].assign(status=[status_label(s, lang) for s in grid["status"]],
+                                                   loaded_by=[phrases.uploaded_by(n) for n in grid["loaded_by"]])
 
 
 def priority_source(rows: pd.DataFrame) -> str:
@@ -80,9 +81,10 @@ def progress_overview(version: str, lang: str) -> None:
     lines = []
     if not progress.empty:
         latest = progress.sort_values("loaded_at").iloc[-1]
-        lines.append(L(f"Fonte: uffici CMT · ultimo aggiornamento caricato da {latest['loaded_by']} il "
+        by = phrases.uploaded_by(latest["loaded_by"])
+        lines.append(L(f"Fonte: uffici CMT · ultimo aggiornamento caricato da {by} il "
                        f"{phrases.loaded_on(latest['loaded_at'])}. Celle vuote: nessun aggiornamento.",
-                       f"Source: CMT offices · last update loaded by {latest['loaded_by']} on "
+                       f"Source: CMT offices · last update loaded by {by} on "
                        f"{phrases.loaded_on(latest['loaded_at'])}. Empty cells: no update."))
     if not priorities.empty:
         lines.append(f"{charts.PRIORITY_MARK} " + L("e bordo arancione: ", "and orange border: ") + mark_label + ". "
@@ -168,8 +170,8 @@ def action_progress_lines(rows: pd.DataFrame, lang: str) -> list[str]:
                     + L(f" al {phrases.loaded_on(r['as_of'])}", f" as of {phrases.loaded_on(r['as_of'])}"))
         details = (L("Fondi stanziati ", "Funds allocated ") + fmt.value(r["funds_allocated"], "eur", 0, lang)
                    + L(" · spesi ", " · spent ") + fmt.value(r["funds_spent"], "eur", 0, lang)
-                   + L(f" · caricato da {r['loaded_by']} il {phrases.loaded_on(r['loaded_at'])}",
-                       f" · loaded by {r['loaded_by']} on {phrases.loaded_on(r['loaded_at'])}")
+                   + L(f" · caricato da {phrases.uploaded_by(r['loaded_by'])} il {phrases.loaded_on(r['loaded_at'])}",
+                       f" · loaded by {phrases.uploaded_by(r['loaded_by'])} on {phrases.loaded_on(r['loaded_at'])}")
                    + (f" · {r['note']}" if isinstance(r["note"], str) and r["note"] else ""))
         lines.append(f"**{plain.markdown(where)}** · {plain.markdown(headline)}  \n{phrases.small(details)}")
     return lines

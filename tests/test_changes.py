@@ -219,3 +219,15 @@ def test_what_a_load_touches_in_words():
                                           "elenco delle zone omogenee")
     assert changes.touches({**row, "actions": [], "zone_list": False}, "en") == \
         "Resident population; priority zones of 5.1, 5.1.1"
+
+
+def test_an_upload_is_credited_to_the_offices_on_the_public_instance_and_to_its_account_inside(monkeypatch):
+    from monitor import phrases
+
+    monkeypatch.setenv("PSM_MODE", "public")
+    assert phrases.uploaded_by("Mario Rossi") == phrases.OFFICES[0]
+    assert "Mario" not in phrases.provenance("Istat", 2022, "2026-11-01", "upload", "Mario Rossi")
+    monkeypatch.setenv("PSM_MODE", "internal")
+    assert phrases.uploaded_by("Mario Rossi") == "Mario Rossi"
+    assert phrases.provenance("Istat", 2022, "2026-11-01", "upload", "Mario Rossi").endswith("(Mario Rossi)")
+    assert phrases.uploaded_by(None) == phrases.OFFICES[0]

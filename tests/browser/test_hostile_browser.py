@@ -1,7 +1,8 @@
 """Hostile names and notes, committed through the CLI and published, on every public page: shown as text, never run.
 
-The uploader's name (--by), the notes of indicator, progress and priority-zone rows, a zone's name (zones upload) and
-the file's name hold HTML, <script>, an <img onerror>, Markdown links and images, javascript: addresses, ]], Streamlit
+The uploader's name (--by; the public instance names the offices instead, and the test checks that the name is
+nowhere), the notes of indicator, progress and priority-zone rows, a zone's name (zones upload) and the file's name
+hold HTML, <script>, an <img onerror>, Markdown links and images, javascript: addresses, ]], Streamlit
 directives, long unbroken and unicode text. On the public instance no script runs, no link or image is made from
 them, they read as written where they are shown, and the main block keeps its width.
 """
@@ -34,11 +35,12 @@ SERVICES = f"/servizi?indicatore=share_comuni_nido&zona={HOSTILE_ZONE_ID}"
 FOOTER = "Monitor del Piano Strategico Metropolitano"   # drawn by the frame after the page: the run is over
 SIDEBAR_ZONE = f"{HOSTILE_ZONE_ID} · {ZONE}"
 # (path, texts that must read as written: in the page, its chart labels or the sidebar's zone choice)
+OFFICES = "Uffici della Città metropolitana di Torino"   # who uploaded, as the public instance names them
 PAGES = [
-    ("/", [NAME]),
+    ("/", [OFFICES]),
     ("/divari-genere", []),
-    (SERVICES, [NAME, SIDEBAR_ZONE]),
-    ("/azioni", [NAME, NOTE, ZONE]),
+    (SERVICES, [OFFICES, SIDEBAR_ZONE]),
+    ("/azioni", [OFFICES, NOTE, ZONE]),
     (f"/profilo?zona={HOSTILE_ZONE_ID}", [f"Zona omogenea {HOSTILE_ZONE_ID} · {ZONE}", SIDEBAR_ZONE]),
     ("/citta-metropolitane", []),
     ("/novita", []),
@@ -151,6 +153,7 @@ def assert_inert(page) -> None:
 @pytest.mark.parametrize("path, shown", PAGES, ids=[p[0] for p in PAGES])
 def test_public_pages_show_hostile_text_as_text(hostile_public, hostile_page, path, shown):
     visit(hostile_page, hostile_public + path, shown)
+    assert "Zoë Ångström" not in hostile_page.evaluate(SHOWN_TEXT)   # the uploader: the offices, never a person
     assert_inert(hostile_page)
 
 
@@ -190,11 +193,11 @@ def hover_until_tooltip(page, box: dict, wanted: str) -> str:
 
 def test_map_tooltip_shows_hostile_names_as_text(hostile_public, hostile_page):
     with hostile_page.expect_response(lambda response: "/app/static/geo/comuni-" in response.url):
-        visit(hostile_page, hostile_public + SERVICES, [NAME])
+        visit(hostile_page, hostile_public + SERVICES, [OFFICES])
     canvas = hostile_page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
     canvas.wait_for()
     shown = hover_until_tooltip(hostile_page, canvas.bounding_box(), ZONE)
-    assert f"Zona: {ZONE}" in shown and f"({NAME})" in shown
+    assert f"Zona: {ZONE}" in shown and f"({OFFICES})" in shown and "Zoë Ångström" not in shown
     tooltip = hostile_page.locator(".deck-tooltip")
     assert tooltip.evaluate("t => Array.from(t.querySelectorAll('*')).map(e => e.tagName)") == ["BR"] * 3
     assert_inert(hostile_page)
