@@ -41,7 +41,8 @@ def _cached(name: str, db: str, db_version: str, args: tuple):
 def get(name: str, *args):
     """Result of monitor.queries.<name>(served warehouse, *args), cached by warehouse version."""
     db, db_version = _served()
-    return _cached(name, str(db), db_version, tuple(args))
+    # By keyword: for each positional argument Streamlit looks up the function's signature (on every call).
+    return _cached(name=name, db=str(db), db_version=db_version, args=tuple(args))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -51,7 +52,7 @@ def _memo(name: str, db_version: str, extra: tuple, _build):
 
 def memo(name: str, build, *extra):
     """Cache build() per warehouse version under a name (for derived objects such as map GeoJSON)."""
-    return _memo(name, _served()[1], tuple(extra), build)
+    return _memo(name=name, db_version=_served()[1], extra=tuple(extra), _build=build)
 
 
 def map_geometry_urls(lang: str, indicator: str) -> tuple[str, str]:

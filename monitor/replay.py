@@ -23,25 +23,26 @@ class CacheKeyError(RuntimeError):
     """A cached function was called without the values its cache key needs."""
 
 
-_cached_by_code: dict = {}
-
-
-def _cached_once(function):
-    """A Streamlit cache around a function defined in a page, created once per compiled function.
-
-    Streamlit hashes a function's source each time it wraps it (about 0.3 ms), and a page's functions are
-    defined again on every rerun; Streamlit compiles each page once, so the code object identifies the function
-    across reruns. The wrapper keeps the globals of the first run: such functions take everything that varies
-    as arguments, which their cache key needs anyway.
-    """
-    cached = _cached_by_code.get(function.__code__)
-    if cached is None:
-        cached = _cached_by_code[function.__code__] = st.cache_resource(show_spinner=False, max_entries=1024)(function)
-    return cached
+_keyed_by_code: dict = {}
 
 
 def _keyed(function):
-    """The cached function, called only with the current warehouse version and (if it takes one) language.
+    """The cached function, called only with the current warehouse version and (if it takes one) language;
+    made once per compiled function.
+
+    A page's functions are defined again on every rerun, and both Streamlit's wrapper (it hashes the source,
+    about 0.3 ms) and the signature read here would be made again with them. Streamlit compiles each page once,
+    so the code object identifies the function across reruns. The wrapper keeps the globals of the first run:
+    such functions take everything that varies as arguments, which their cache key needs anyway.
+    """
+    call = _keyed_by_code.get(function.__code__)
+    if call is None:
+        call = _keyed_by_code[function.__code__] = _checked_call(function)
+    return call
+
+
+def _checked_call(function):
+    """A Streamlit cache around the function, called with its key checked.
 
     It is called with keyword arguments: for a positional one Streamlit looks up the function's signature on
     every call, to see whether the parameter's name excludes it from the key.
@@ -50,7 +51,7 @@ def _keyed(function):
     if parameters[:1] != ["version"]:
         raise CacheKeyError(f"{function.__qualname__}: the first parameter must be `version` (data.version())")
     takes_lang = "lang" in parameters
-    cached = _cached_once(function)
+    cached = st.cache_resource(show_spinner=False, max_entries=1024)(function)
 
     def call(*args, **kwargs):
         kwargs.update(zip(parameters, args))

@@ -32,9 +32,12 @@ def write_url(defaults: dict) -> None:
 
 
 def choice(options) -> callable:
-    """A parser accepting only the given options (compared as text)."""
-    by_text = {str(o): o for o in options}
-    return lambda raw: by_text.get(str(raw))
+    """A parser accepting only the given options (compared as text).
+
+    Pages make one on every rerun; it reads the options only when called (a session's first run)."""
+    def parse(raw):
+        return next((o for o in options if str(o) == str(raw)), None)
+    return parse
 
 
 def url_select(label: str, options: list, key: str, default=None, format_func=str, container=st,

@@ -46,8 +46,10 @@ def script(case: str) -> None:
         titled(version, "en", "a")
     elif case == "text without language":
         st.text(labels_without_language(version, "a"))
-    elif case == "twice, by position and by name":
+    elif case.startswith("twice, by position and by name"):
         st.session_state.setdefault("drawn", 0)
+        if case.endswith("and a query"):
+            st.text(f"zone rows: {len(data.get('zones'))}")
 
         @replay.section
         def counted(version: str, lang: str, code: str) -> None:
@@ -86,3 +88,22 @@ def test_a_section_is_drawn_once_and_replayed_however_its_arguments_are_passed()
     assert [h.value for h in at.header] == ["Contato c"] * 3
     at.run()   # the next run replays all three from the cache
     assert at.session_state["drawn"] == 1 and [h.value for h in at.header] == ["Contato c"] * 3
+
+
+def test_a_rerun_reads_no_signature_for_its_sections_and_cached_queries(warehouse, monkeypatch):
+    """A page's functions are defined again on every rerun: the wrapper and its signature are made on the first run
+    only, and no cached call passes a positional argument (Streamlit reads the signature for each one)."""
+    from streamlit.runtime.caching import cache_utils
+
+    at = run("twice, by position and by name, and a query")
+    assert not at.exception and at.session_state["drawn"] == 1
+    wrapped = []
+    monkeypatch.setattr(replay, "_checked_call", lambda function: wrapped.append(function) or function)
+
+    def positional(*args):
+        raise AssertionError("a cached function was called with a positional argument")
+
+    monkeypatch.setattr(cache_utils, "_get_positional_arg_name", positional)
+    at.run()
+    assert not at.exception and at.session_state["drawn"] == 1
+    assert wrapped == [] and at.text[0].value.startswith("zone rows:")
