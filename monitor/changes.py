@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.bilingual import Text, localized, localized_column
-from monitor import fmt, plain, queries
+from monitor import fmt, phrases, plain, queries
 from monitor.phrases import OFFICES
 
 UPDATES = ("etl", "upload", "revert")     # the loads that change the data; bundled files come with the software
@@ -30,7 +30,7 @@ LOG_COLUMNS = ["load_id", "date", "kind", "by", "source", "data", "period", "row
 def who(row: dict, lang: str, public: bool) -> str:
     """Who made a load: the offices in public mode (uploads and reverts), the account's name otherwise."""
     if row["kind"] in ("upload", "revert"):
-        return OFFICES.in_(lang) if public or not row.get("created_by") else str(row["created_by"])
+        return phrases.uploader(row.get("created_by"), lang, public)
     return AUTOMATIC.in_(lang) if row["kind"] == "etl" else KINDS["bundled"].in_(lang)
 
 

@@ -141,7 +141,9 @@ def batch_event_loop_wakeups() -> None:
     from streamlit.runtime.runtime import Runtime
 
     def call_soon_on_event_loop(session, callback) -> None:
-        pending = session.__dict__.setdefault("_pending_loop_callbacks", collections.deque())
+        pending = session.__dict__.get("_pending_loop_callbacks")
+        if pending is None:  # a session's first event (setdefault: one queue even if two threads get here at once)
+            pending = session.__dict__.setdefault("_pending_loop_callbacks", collections.deque())
         pending.append(callback)
         if session.__dict__.get("_drain_scheduled"):
             return  # the scheduled drain has not started yet: it will run this callback after the earlier ones

@@ -11,10 +11,15 @@ SEX_LABELS = {"T": Text("Totale", "Total"), "F": Text("Donne", "Women"), "M": Te
 OFFICES = Text("Uffici della Città metropolitana di Torino", "Offices of the Metropolitan City of Turin")
 
 
-def uploaded_by(name) -> str:
+def uploader(name, lang: str, public: bool) -> str:
     """Who made an upload, as a view names them: the offices on the public instance (never a person), else the
     account's name (the offices when there is none)."""
-    return OFFICES.in_(lang()) if load_settings().is_public or fmt.is_missing(name) or not name else str(name)
+    return OFFICES.in_(lang) if public or fmt.is_missing(name) or not name else str(name)
+
+
+def uploaded_by(name) -> str:
+    """uploader() in the view's language, on this instance."""
+    return uploader(name, lang(), load_settings().is_public)
 
 
 def loaded_on(timestamp) -> str:

@@ -168,10 +168,10 @@ def action_progress_lines(rows: pd.DataFrame, lang: str) -> list[str]:
         where = L("Intera CM", "Whole CM") if fmt.is_missing(r["zone_id"]) else r["zone_name"]
         headline = (f"{status_label(r['status'], lang)} · {fmt.value(r['percent'], 'pct', 0, lang)}"
                     + L(f" al {phrases.loaded_on(r['as_of'])}", f" as of {phrases.loaded_on(r['as_of'])}"))
+        by, on = phrases.uploaded_by(r["loaded_by"]), phrases.loaded_on(r["loaded_at"])
         details = (L("Fondi stanziati ", "Funds allocated ") + fmt.value(r["funds_allocated"], "eur", 0, lang)
                    + L(" · spesi ", " · spent ") + fmt.value(r["funds_spent"], "eur", 0, lang)
-                   + L(f" · caricato da {phrases.uploaded_by(r['loaded_by'])} il {phrases.loaded_on(r['loaded_at'])}",
-                       f" · loaded by {phrases.uploaded_by(r['loaded_by'])} on {phrases.loaded_on(r['loaded_at'])}")
+                   + L(f" · caricato da {by} il {on}", f" · loaded by {by} on {on}")
                    + (f" · {r['note']}" if isinstance(r["note"], str) and r["note"] else ""))
         lines.append(f"**{plain.markdown(where)}** · {plain.markdown(headline)}  \n{phrases.small(details)}")
     return lines
