@@ -90,8 +90,9 @@ def profile(version: str, lang: str, level: str, territory: str, zone_id: int) -
 
 
 @replay.section
-def without_data_and_priorities(version: str, lang: str, zone_id: int) -> None:
-    """Indicators with no data (and what would fill them); why priority zones are not listed."""
+def without_data_and_priorities(version: str, lang: str) -> None:
+    """Indicators with no data (and what would fill them); why priority zones are not listed (the same for every
+    territory: a new comune draws nothing here again)."""
     missing = data.get("indicators")
     missing = missing[missing["observations"] == 0]
     if len(missing):
@@ -104,6 +105,10 @@ def without_data_and_priorities(version: str, lang: str, zone_id: int) -> None:
         "mappa): tutte le 20 azioni si applicano all'intera Città metropolitana. Vedi «Avanzamento azioni».",
         "The available text of the plan does not list the priority zones of each strategy (they are a map in the "
         "document): all 20 actions apply to the whole Metropolitan City. See «Action progress»."))
+
+
+def link_to_actions(lang: str, zone_id: int) -> None:
+    """The action progress page, for the territory's zone."""
     st.page_link("pages/avanzamento_azioni.py", label=L("Avanzamento azioni", "Action progress"),
                  icon=":material/task_alt:", query_params={"lang": lang, "zona": zone_id})
 
@@ -168,4 +173,5 @@ else:
     level, territory = "zona", str(zone_id)
 profile(version, lang, level, territory, zone_id)
 downloads_and_report(version, lang, level, territory, zone_id)
-without_data_and_priorities(version, lang, zone_id)
+without_data_and_priorities(version, lang)
+link_to_actions(lang, zone_id)
