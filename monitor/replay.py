@@ -12,6 +12,7 @@ a hit unpickles nothing, and no caller modifies a result in place.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 
 import streamlit as st
@@ -23,26 +24,32 @@ class CacheKeyError(RuntimeError):
     """A cached function was called without the values its cache key needs."""
 
 
-_keyed_by_code: dict = {}
+_checked_by_code: dict = {}
 
 
 def _keyed(function):
-    """The cached function, called only with the current warehouse version and (if it takes one) language;
-    made once per compiled function.
+    """The cached function, called only with the current warehouse version and (if it takes one) language.
 
-    A page's functions are defined again on every rerun, and both Streamlit's wrapper (it hashes the source,
+    A page's functions are defined again on every rerun, and both Streamlit's cache wrapper (it hashes the source,
     about 0.3 ms) and the signature read here would be made again with them. Streamlit compiles each page once,
-    so the code object identifies the function across reruns. The wrapper keeps the globals of the first run:
-    such functions take everything that varies as arguments, which their cache key needs anyway.
+    so the code object identifies the function across reruns: the checked cache is made once per code object,
+    and each run hands it that run's function, which is what a miss runs (another session's function could be
+    one whose run has not yet defined the names it uses).
     """
-    call = _keyed_by_code.get(function.__code__)
-    if call is None:
-        call = _keyed_by_code[function.__code__] = _checked_call(function)
+    checked = _checked_by_code.get(function.__code__)
+    if checked is None:
+        checked = _checked_by_code[function.__code__] = _checked_call(function)
+
+    def call(*args, **kwargs):
+        return checked(function, *args, **kwargs)
+
+    call.__doc__ = function.__doc__
     return call
 
 
 def _checked_call(function):
-    """A Streamlit cache around the function, called with its key checked.
+    """A Streamlit cache keyed by the function (its module, name and source) and its arguments; called with the
+    key checked and the calling run's own function.
 
     It is called with keyword arguments: for a positional one Streamlit looks up the function's signature on
     every call, to see whether the parameter's name excludes it from the key.
@@ -51,9 +58,14 @@ def _checked_call(function):
     if parameters[:1] != ["version"]:
         raise CacheKeyError(f"{function.__qualname__}: the first parameter must be `version` (data.version())")
     takes_lang = "lang" in parameters
-    cached = st.cache_resource(show_spinner=False, max_entries=1024)(function)
 
-    def call(*args, **kwargs):
+    def run(_this_runs_function, **kwargs):  # a leading underscore: not part of the cache key
+        return _this_runs_function(**kwargs)
+
+    functools.update_wrapper(run, function)  # Streamlit keys the cache by the wrapped function's name and source
+    cached = st.cache_resource(show_spinner=False, max_entries=1024)(run)
+
+    def checked(this_runs_function, *args, **kwargs):
         kwargs.update(zip(parameters, args))
         kwargs = {**{name: kwargs.pop(name) for name in parameters if name in kwargs}, **kwargs}  # one key order
         version = kwargs.get("version")
@@ -63,13 +75,11 @@ def _checked_call(function):
             given = kwargs.get("lang")
             if given != i18n.lang():
                 raise CacheKeyError(f"{function.__qualname__} called with lang={given!r}, the view's is {i18n.lang()!r}")
-            return cached(**kwargs)
+            return cached(_this_runs_function=this_runs_function, **kwargs)
         with i18n.unkeyed(function.__qualname__):
-            return cached(**kwargs)
+            return cached(_this_runs_function=this_runs_function, **kwargs)
 
-    call.__wrapped__ = function
-    call.__doc__ = function.__doc__
-    return call
+    return checked
 
 
 def section(draw):

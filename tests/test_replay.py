@@ -107,3 +107,16 @@ def test_a_rerun_reads_no_signature_for_its_sections_and_cached_queries(warehous
     at.run()
     assert not at.exception and at.session_state["drawn"] == 1
     assert wrapped == [] and at.text[0].value.startswith("zone rows:")
+
+
+def test_a_miss_runs_the_calling_runs_own_function(monkeypatch):
+    """Sessions run the same page at once, each with its own globals. The cache is made once for a section's code,
+    but a miss must run the calling run's function: another session's may come from a run that has not yet defined
+    the helper it calls (a NameError seen at 50 sessions)."""
+    monkeypatch.setattr(replay.data, "version", lambda: "v1")
+    page = compile("def shouted(version, text):\n    return helper(text)\n", "<a page>", "exec")
+    first_run, second_run = {}, {"helper": str.upper}
+    exec(page, first_run)    # this run has not reached `helper` yet
+    exec(page, second_run)
+    replay.memo(first_run["shouted"])
+    assert replay.memo(second_run["shouted"])("v1", "niente nomi mancanti") == "NIENTE NOMI MANCANTI"
