@@ -8,7 +8,8 @@ from monitor import data, fmt
 from monitor.i18n import L, lang
 from monitor.phrases import comparison_symbol, indicator_name, sex_label
 
-COMPARISON_COLOURS = {"▲": "background-color: #cfe5f5", "▼": "background-color: #fbd9b9"}  # blue / orange
+COMPARISON_COLOURS = {"▲": "#cfe5f5", "▼": "#fbd9b9"}  # blue / orange (the PDF's too: report.pdf.COMPARISON_FILL)
+NO_COMPARISON_COLOUR = "#ececec"                          # = and ○: grey
 
 
 def profile_table(profile: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -35,9 +36,17 @@ def profile_table(profile: pd.DataFrame, level: str) -> pd.DataFrame:
     return table.drop(columns=[L("Zona", "Zone")]) if level == "zona" and len(table) else table
 
 
-def comparison_style(column: pd.Series) -> list[str]:
-    """Background colour of the comparison cells (blue better, orange worse); the symbol and word carry the meaning."""
-    return [COMPARISON_COLOURS.get(str(v)[:1], "") for v in column]
+def comparison_labels(table: pd.DataFrame, column: str) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The comparison column as coloured labels (blue better, orange worse, grey equal or no polarity; the symbol
+    and word carry the meaning): the table with each cell as a list of its one label (none when there is no
+    comparison), the labels and their colours, for a read-only multiselect column.
+
+    A pandas Styler colouring the cells cost 9.5 ms each time the table is drawn (Streamlit writes every display
+    value back cell by cell), a third of a new comune's profile; labels cost nothing more than the text."""
+    texts = [str(v) if isinstance(v, str) else "" for v in table[column]]
+    labels = sorted({t for t in texts if t})
+    colours = [COMPARISON_COLOURS.get(label[:1], NO_COMPARISON_COLOUR) for label in labels]
+    return table.assign(**{column: [[t] if t else [] for t in texts]}), labels, colours
 
 
 def reference_values(code: str, year: int, sex: str, with_cm: bool = True) -> list[tuple[float, str, str]]:

@@ -80,13 +80,13 @@ def profile(version: str, lang: str, level: str, territory: str, zone_id: int) -
     else:
         # On screen without the strategy code (the CSV keeps it), narrow sex and year columns and the indicator
         # pinned: the Piemonte and Italia columns fit beside the CM's on a laptop, and scroll with their names on a phone.
-        narrow = {L("Sesso", "Sex"): st.column_config.TextColumn(width=64),
-                  L("Anno", "Year"): st.column_config.TextColumn(width=54), L("Strategia", "Strategy"): None,
-                  L("Indicatore", "Indicator"): st.column_config.TextColumn(width="medium", pinned=True)}
-        st.dataframe(table.drop(columns=["_code"]).style.apply(comparisons.comparison_style,
-                                                                subset=[L("Rispetto alla CM", "Against the CM")]),
-                     hide_index=True, height=min(36 * (len(table) + 1) + 4, 900),
-                     column_config=narrow)
+        compared = L("Rispetto alla CM", "Against the CM")
+        shown, labels, colours = comparisons.comparison_labels(table.drop(columns=["_code"]), compared)
+        columns = {L("Sesso", "Sex"): st.column_config.TextColumn(width=64),
+                   L("Anno", "Year"): st.column_config.TextColumn(width=54), L("Strategia", "Strategy"): None,
+                   L("Indicatore", "Indicator"): st.column_config.TextColumn(width="medium", pinned=True),
+                   compared: st.column_config.MultiselectColumn(options=labels, color=colours)}
+        st.dataframe(shown, hide_index=True, height=min(36 * (len(table) + 1) + 4, 900), column_config=columns)
 
 
 @replay.section

@@ -103,6 +103,23 @@ def test_profile_of_torino_compares_with_cm(warehouse):
     assert row["Valore"] == "841.600" and row["Città metropolitana"] == "2.198.237"
 
 
+def test_the_profile_shows_the_comparison_as_coloured_labels(warehouse):
+    """Blue better, orange worse, grey equal or no polarity; a row without a comparison has no label."""
+    import pandas as pd
+
+    from monitor import comparisons
+
+    table = pd.DataFrame({"c": ["▲ migliore", "▼ peggiore", "=", "○", ""]})
+    shown, labels, colours = comparisons.comparison_labels(table, "c")
+    assert shown["c"].tolist() == [["▲ migliore"], ["▼ peggiore"], ["="], ["○"], []]
+    assert dict(zip(labels, colours)) == {"▲ migliore": "#cfe5f5", "▼ peggiore": "#fbd9b9", "=": "#ececec",
+                                          "○": "#ececec"}
+    at = run_page("pages/profilo_territoriale.py", {"comune": "001272"})
+    compared = at.dataframe[0].value["Rispetto alla CM"]
+    assert all(isinstance(cell, (list, tuple)) or hasattr(cell, "tolist") for cell in compared)
+    assert any(list(cell) == ["▲ migliore"] for cell in compared)
+
+
 def test_profile_of_zone_5_shows_cm_piemonte_and_italia_columns(warehouse):
     at = run_page("pages/profilo_territoriale.py", {"zona": "5"})
     table = at.dataframe[0].value
